@@ -1,5 +1,57 @@
+using System.Text.Json.Serialization;
+using Integration.Functions.Calendar;
+using Integration.Functions.Health;
+using Integration.Functions.Identity;
+using Integration.Functions.Platform;
+
+// The composition root: the only place that reads the wall clock (through TimeProvider.System)
+// and that knows which adapters back the ports.
 var builder = WebApplication.CreateBuilder(args);
+
+// The municipality's departments and systems are a file of their own: another city, another file.
+builder.Configuration.AddJsonFile(builder.Configuration["Municipality:File"] ?? "Municipalities/weihai.json", optional: false);
+
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:7071");
+}
+
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(o =>
+{
+    o.IncludeScopes = true;
+    o.UseUtcTimestamp = true;
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+});
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(CalendarSource.FromConfiguration(builder.Configuration, builder.Environment));
+builder.Services.AddPlatformIdentity(builder.Configuration, builder.Environment);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = PlatformProblemDetails.Customize);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks();
+
+var catalogue = new FunctionCatalogue();
+HealthFunctions.Register(catalogue);
+CalendarFunctions.Register(catalogue);
+IdentityFunctions.Register(catalogue);
+builder.Services.AddSingleton(catalogue);
+
 var app = builder.Build();
-app.MapGet("/", () => "ok");
+
+app.UseCorrelation();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseRequestLogging();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapFunctions(catalogue);
+
 app.Run();
+
+/// <summary>Entry point, visible to the API tests' WebApplicationFactory.</summary>
 public partial class Program;

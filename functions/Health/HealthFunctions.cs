@@ -1,0 +1,58 @@
+using Integration.Domain.Storage;
+using Integration.Functions.Platform;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Integration.Functions.Health;
+
+/// <summary><c>GET /api/health</c>: 200 when the process and its store are ready, 503 with the failing check otherwise.</summary>
+public static class HealthFunctions
+{
+    public sealed record CheckResult(string Status, string? Description, double DurationMs);
+
+    public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, CheckResult> Checks);
+
+    public static void Register(FunctionCatalogue functions)
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        functions.Http("health", HttpMethods.Get, "health", GetHealth, b => b.AllowAnonymous().WithTags("Operations")
+            .WithSummary("Process and store readiness"));
+    }
+
+    private static async Task<JsonHttpResult<HealthResponse>> GetHealth(HealthCheckService health, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(cancellationToken);
+        var body = new HealthResponse(
+            Name(report.Status),
+            report.Entries.ToDictionary(e => e.Key, e => new CheckResult(Name(e.Value.Status), e.Value.Description, e.Value.Duration.TotalMilliseconds)));
+        var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        return TypedResults.Json(body, statusCode: status);
+    }
+
+    private static string Name(HealthStatus status) => status switch
+    {
+        HealthStatus.Healthy => "healthy",
+        HealthStatus.Degraded => "degraded",
+        _ => "unhealthy",
+    };
+}
+
+/// <summary>The store answers a round trip within a few seconds.</summary>
+public sealed class TableStoreHealthCheck(ITableStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await store.PingAsync(timeout.Token);
+            return HealthCheckResult.Healthy($"{store.GetType().Name} answered.");
+        }
+#pragma warning disable CA1031 // Any failure to reach the store is what this check reports.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return HealthCheckResult.Unhealthy($"{store.GetType().Name} cannot be reached: {e.GetType().Name}: {e.Message}");
+        }
+    }
+}

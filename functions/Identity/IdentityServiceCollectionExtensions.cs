@@ -1,0 +1,27 @@
+using Integration.Domain.Identity;
+using Microsoft.AspNetCore.Authentication;
+
+namespace Integration.Functions.Identity;
+
+public static class IdentityServiceCollectionExtensions
+{
+    /// <summary>Registers the municipality's principals, API-key authentication and the role policies.</summary>
+    public static IServiceCollection AddPlatformIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var municipality = configuration.GetSection(MunicipalityOptions.Section).Get<MunicipalityOptions>() ?? new MunicipalityOptions();
+        var registry = municipality.ToRegistry();
+        var identity = configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions();
+        services.AddSingleton(municipality);
+        services.AddSingleton(registry);
+        services.AddSingleton(new ApiKeyDirectory(registry, identity, environment.IsDevelopment()));
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(RoleNames.Admin, p => p.RequireRole(RoleNames.Admin))
+            .AddPolicy(RoleNames.Coordinator, p => p.RequireRole(RoleNames.Coordinator, RoleNames.Admin))
+            .AddPolicy(RoleNames.Department, p => p.RequireRole(RoleNames.Department))
+            .AddPolicy(RoleNames.System, p => p.RequireRole(RoleNames.System));
+        return services;
+    }
+}

@@ -1,0 +1,28 @@
+using Integration.Domain.Kernel;
+
+namespace Integration.Functions.Platform;
+
+/// <summary>RFC 9457 problem-details results with the wording the platform uses everywhere.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult Validation(FieldErrors errors) =>
+        Validation(errors.ToDictionary());
+
+    public static ProblemHttpResult Validation(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more fields are invalid.",
+            Detail = "Correct every field listed under 'errors' and send the request again; nothing was stored.",
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        });
+
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict", extensions: extensions);
+}
