@@ -112,7 +112,11 @@ public static class RoleNames
     };
 }
 
-/// <summary>Maps API-key hashes to principals. Development keys (<c>dev-…</c>) are refused outside Development.</summary>
+/// <summary>
+/// Maps API-key hashes to principals. In Development every principal also has the key
+/// <c>dev-&lt;id&gt;</c>, derived from the registry so any municipality's file works at once;
+/// keys of that form are refused in every other environment, even if someone configures their hash.
+/// </summary>
 public sealed class ApiKeyDirectory
 {
     public const string DevelopmentKeyPrefix = "dev-";
@@ -141,6 +145,14 @@ public sealed class ApiKeyDirectory
                 {
                     throw new InvalidOperationException($"Identity:ApiKeys:{id} reuses a key hash of '{byHash[normalized].Id}'.");
                 }
+            }
+        }
+
+        if (isDevelopment)
+        {
+            foreach (var principal in registry.All)
+            {
+                byHash.TryAdd(Hash(DevelopmentKeyPrefix + principal.Id), principal);
             }
         }
     }

@@ -1,0 +1,67 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Integration.Tests.Support;
+
+/// <summary>
+/// The real function app on the test server: the whole HTTP pipeline, a throw-away data folder,
+/// and any configuration a test needs to change.
+/// </summary>
+public class PlatformFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase);
+
+    public PlatformFactory(string environment = "Development")
+    {
+        Environment = environment;
+        DataPath = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
+        settings["Storage:DataPath"] = DataPath;
+    }
+
+    public string Environment { get; }
+
+    public string DataPath { get; }
+
+    public PlatformFactory With(string key, string? value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
+    /// <summary>A client that authenticates as <paramref name="principalId"/> with its development key.</summary>
+    public HttpClient ClientFor(string principalId)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", $"dev-{principalId}");
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseEnvironment(Environment);
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(DataPath))
+        {
+            try
+            {
+                Directory.Delete(DataPath, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held by a pooled connection is left to the OS's temp cleanup.
+            }
+        }
+    }
+}
