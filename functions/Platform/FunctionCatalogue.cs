@@ -21,6 +21,13 @@ public sealed class FunctionCatalogue
         return function;
     }
 
+    public TimerFunction Timer(string name, string schedule, Func<TimerInfo, IServiceProvider, CancellationToken, Task> handler)
+    {
+        var function = new TimerFunction(name, schedule, handler);
+        Add(function);
+        return function;
+    }
+
     public void Add(FunctionDefinition function)
     {
         ArgumentNullException.ThrowIfNull(function);
@@ -63,4 +70,17 @@ public static class FunctionCatalogueEndpoints
             function.Configure?.Invoke(builder);
         }
     }
+}
+
+/// <summary>What a timer-triggered function is told about its run, as Azure's TimerInfo.</summary>
+public sealed record TimerInfo(DateTimeOffset ScheduledTime, bool IsPastDue, DateTimeOffset? Last, DateTimeOffset? Next);
+
+/// <summary>
+/// A timer-triggered function. <see cref="Schedule"/> is a six-field NCRONTAB expression, or
+/// <c>%Setting%</c> to read it from configuration as Azure Functions does.
+/// </summary>
+public sealed record TimerFunction(string Name, string Schedule, Func<TimerInfo, IServiceProvider, CancellationToken, Task> Handler)
+    : FunctionDefinition(Name)
+{
+    public override string Trigger => $"timer {Schedule}";
 }

@@ -1,0 +1,333 @@
+using System.Globalization;
+using System.Text.Json;
+using Integration.Domain.Audit;
+using Integration.Domain.Messaging;
+using Integration.Domain.Storage;
+
+namespace Integration.Functions.Platform.Records;
+
+/// <summary>
+/// Persisted state machines, the platform's answer to Durable Task. A record's rows share one
+/// partition of the <c>Records</c> table — its state, its hash-chained history, its outbox and its
+/// deadlines — so every transition is one atomic batch (one SQLite transaction; one entity-group
+/// transaction on Table storage). Concurrent writers are ordered by the state row's ETag: the
+/// loser re-reads and decides again. Messages are published after the commit by the outbox.
+/// </summary>
+public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, TimeProvider time)
+{
+    public const string Table = "Records";
+    public const string DeadlineTopic = "deadlines";
+    private const string StateRow = "state";
+    private const string HistoryPrefix = "h";
+    private const string OutboxPrefix = "o";
+    private const string DeadlinePrefix = "d";
+    private const int MaxAttempts = 8;
+
+    private int tableReady;
+
+    public async Task<Record<T>?> GetAsync<T>(RecordKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await EnsureTableAsync(cancellationToken);
+        var state = await store.GetAsync(Table, key.PartitionKey, StateRow, cancellationToken);
+        return state is null ? null : await ToRecordAsync<T>(key, state, cancellationToken);
+    }
+
+    /// <summary>Creates the record with its first history entry; throws <see cref="RecordExistsException"/> if it exists.</summary>
+    public async Task<CommitResult<T>> CreateAsync<T>(RecordKey key, Change<T> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(change);
+        await EnsureTableAsync(cancellationToken);
+        try
+        {
+            return await CommitAsync(key, current: null, change, cancellationToken);
+        }
+        catch (TableStoreException e) when (e.Kind == TableErrorKind.Conflict && e.FailedOperationIndex is null or 0)
+        {
+            throw new RecordExistsException(key);
+        }
+    }
+
+    /// <summary>
+    /// Reads the record, asks <paramref name="decide"/> for a change (null: nothing to do) and commits
+    /// it; when another writer got there first, reads again and asks again.
+    /// </summary>
+    public async Task<CommitResult<T>> UpdateAsync<T>(RecordKey key, Func<Record<T>, Change<T>?> decide, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(decide);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await GetAsync<T>(key, cancellationToken) ?? throw new RecordNotFoundException(key);
+            var change = decide(current);
+            if (change is null)
+            {
+                return new CommitResult<T>(current, false, null);
+            }
+
+            try
+            {
+                return await CommitAsync(key, current, change, cancellationToken);
+            }
+            catch (TableStoreException e) when (e.Kind is TableErrorKind.PreconditionFailed or TableErrorKind.Conflict && attempt < MaxAttempts)
+            {
+                // Another writer committed first; decide again on its result.
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> HistoryAsync(RecordKey key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await EnsureTableAsync(cancellationToken);
+        var entries = new List<AuditEntry>();
+        await foreach (var row in ReadAllAsync(TableQuery.RowKeyPrefix(key.PartitionKey, HistoryPrefix, 1000), cancellationToken))
+        {
+            entries.Add(ToEntry(row));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Every active provisional deadline of every record, for recounting on a new calendar.</summary>
+    public async IAsyncEnumerable<(RecordKey Key, Deadline Deadline)> ProvisionalDeadlinesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var query = new TableQuery
+        {
+            PropertyEquals = new Dictionary<string, object?> { ["RowType"] = "deadline", ["Provisional"] = true, ["Status"] = "active" },
+            PageSize = 500,
+        };
+        await foreach (var row in ReadAllAsync(query, cancellationToken))
+        {
+            yield return (KeyOf(row), ToDeadline(row));
+        }
+    }
+
+    /// <summary>Every record of a kind (a scan: used by listings until they get their own index).</summary>
+    public async IAsyncEnumerable<Record<T>> ScanAsync<T>(string kind, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var query = new TableQuery
+        {
+            PropertyEquals = new Dictionary<string, object?> { ["RowType"] = "state", ["Kind"] = kind },
+            PageSize = 500,
+        };
+        await foreach (var row in ReadAllAsync(query, cancellationToken))
+        {
+            yield return await ToRecordAsync<T>(KeyOf(row), row, cancellationToken);
+        }
+    }
+
+    internal static RecordKey KeyOf(TableEntity row) =>
+        new(row.GetString("Kind") ?? row.PartitionKey[..row.PartitionKey.IndexOf('|', StringComparison.Ordinal)],
+            row.GetString("Id") ?? row.PartitionKey[(row.PartitionKey.IndexOf('|', StringComparison.Ordinal) + 1)..]);
+
+    private async Task<CommitResult<T>> CommitAsync<T>(RecordKey key, Record<T>? current, Change<T> change, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var entry = AuditChain.Next(key.PartitionKey, current?.LastEntry, now, change.Principal, change.Action, AuditData(key, current, change));
+        var pk = key.PartitionKey;
+        var version = (current?.Version ?? 0) + 1;
+        var stateJson = JsonSerializer.Serialize(change.State, RecordJson.Options);
+        var operations = new List<TableOperation>();
+
+        var stateRow = new TableEntity(pk, StateRow, new Dictionary<string, object?>
+        {
+            ["RowType"] = "state",
+            ["Kind"] = key.Kind,
+            ["Id"] = key.Id,
+            ["State"] = stateJson,
+            ["Version"] = version,
+            ["LastSeq"] = entry.Sequence,
+            ["LastHash"] = entry.Hash,
+            ["UpdatedAt"] = now,
+        });
+        operations.Add(current is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, current.ETag));
+        operations.Add(TableOperation.Insert(HistoryRow(pk, entry)));
+
+        var outboxRows = new List<TableEntity>();
+        var index = 0;
+        foreach (var message in change.Messages)
+        {
+            var id = $"{pk}:{entry.Sequence}:{index++}";
+            outboxRows.Add(OutboxRow(pk, message.Topic, new TopicMessage
+            {
+                MessageId = id,
+                Subject = message.Subject,
+                Body = JsonSerializer.Serialize(message.Body, RecordJson.Options),
+                CorrelationId = pk,
+                ApplicationProperties = message.Properties ?? new Dictionary<string, string>(),
+                ScheduledEnqueueTime = message.ScheduledFor,
+            }));
+        }
+
+        var deadlines = (current?.Deadlines ?? []).ToDictionary(d => d.Name);
+        foreach (var name in change.Cancel.Concat(change.Fired).Distinct())
+        {
+            if (deadlines.TryGetValue(name, out var existing) && existing.Status == DeadlineStatus.Active)
+            {
+                deadlines[name] = existing with { Status = change.Fired.Contains(name) ? DeadlineStatus.Fired : DeadlineStatus.Cancelled };
+                operations.Add(TableOperation.Upsert(DeadlineRow(pk, deadlines[name])));
+            }
+        }
+
+        foreach (var schedule in change.Schedule)
+        {
+            var generation = (deadlines.GetValueOrDefault(schedule.Name)?.Generation ?? 0) + 1;
+            var deadline = new Deadline(schedule.Name, schedule.Action, schedule.DueAt, DeadlineStatus.Active, generation, schedule.Provisional, schedule.Basis, schedule.Data);
+            deadlines[schedule.Name] = deadline;
+            operations.Add(TableOperation.Upsert(DeadlineRow(pk, deadline)));
+            outboxRows.Add(OutboxRow(pk, DeadlineTopic, DeadlineMessage(key, deadline)));
+        }
+
+        operations.AddRange(outboxRows.Select(TableOperation.Insert));
+        var etags = await store.ExecuteBatchAsync(Table, operations, cancellationToken);
+        await outbox.DispatchAsync(outboxRows, cancellationToken);
+        var record = new Record<T>(key, change.State, version, etags[0], entry, deadlines.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray());
+        return new CommitResult<T>(record, true, entry);
+    }
+
+    /// <summary>The scheduled message that wakes the deadline's handler; its id changes with each reset.</summary>
+    internal static TopicMessage DeadlineMessage(RecordKey key, Deadline deadline) => new()
+    {
+        MessageId = $"{key.PartitionKey}:deadline:{deadline.Name}:{deadline.Generation}",
+        Subject = deadline.Action,
+        Body = JsonSerializer.Serialize(new { record = key.PartitionKey, deadline = deadline.Name, generation = deadline.Generation, action = deadline.Action, dueAt = deadline.DueAt }, RecordJson.Options),
+        CorrelationId = key.PartitionKey,
+        ApplicationProperties = new Dictionary<string, string>
+        {
+            ["kind"] = key.Kind,
+            ["action"] = deadline.Action,
+        },
+        ScheduledEnqueueTime = deadline.DueAt,
+    };
+
+    private static string AuditData<T>(RecordKey key, Record<T>? current, Change<T> change)
+    {
+        // Where a change sent things is part of what happened (去向可查).
+        var data = new Dictionary<string, object?>
+        {
+            ["details"] = change.Details,
+            ["fromVersion"] = current?.Version ?? 0,
+        };
+        if (change.Messages.Count > 0)
+        {
+            data["messages"] = change.Messages.Select(m => new { topic = m.Topic, subject = m.Subject, properties = m.Properties }).ToArray();
+        }
+
+        if (change.Schedule.Count > 0)
+        {
+            data["deadlines"] = change.Schedule.Select(s => new { name = s.Name, action = s.Action, dueAt = s.DueAt, provisional = s.Provisional }).ToArray();
+        }
+
+        if (change.Cancel.Count > 0)
+        {
+            data["cancelled"] = change.Cancel;
+        }
+
+        if (change.Fired.Count > 0)
+        {
+            data["fired"] = change.Fired;
+        }
+
+        _ = key;
+        return JsonSerializer.Serialize(data, RecordJson.Options);
+    }
+
+    private static TableEntity HistoryRow(string pk, AuditEntry entry) => new(pk, HistoryKey(entry.Sequence), new Dictionary<string, object?>
+    {
+        ["RowType"] = "history",
+        ["Seq"] = entry.Sequence,
+        ["At"] = entry.At,
+        ["Principal"] = entry.Principal,
+        ["Action"] = entry.Action,
+        ["Data"] = entry.Data,
+        ["PrevHash"] = entry.PreviousHash,
+        ["Hash"] = entry.Hash,
+    });
+
+    private static string HistoryKey(long sequence) => HistoryPrefix + sequence.ToString("D10", CultureInfo.InvariantCulture);
+
+    private static TableEntity OutboxRow(string pk, string topic, TopicMessage message) =>
+        new(pk, OutboxPrefix + message.MessageId.Replace(pk + ":", "", StringComparison.Ordinal), new Dictionary<string, object?>
+        {
+            ["RowType"] = "outbox",
+            ["Topic"] = topic,
+            ["Message"] = JsonSerializer.Serialize(message, RecordJson.Options),
+        });
+
+    private static TableEntity DeadlineRow(string pk, Deadline d) => new(pk, DeadlinePrefix + d.Name, new Dictionary<string, object?>
+    {
+        ["RowType"] = "deadline",
+        ["Name"] = d.Name,
+        ["Action"] = d.Action,
+        ["DueAt"] = d.DueAt,
+        ["Status"] = d.Status.ToString().ToLowerInvariant(),
+        ["Generation"] = d.Generation,
+        ["Provisional"] = d.Provisional,
+        ["Basis"] = d.Basis is null ? null : JsonSerializer.Serialize(d.Basis, RecordJson.Options),
+        ["Data"] = d.Data,
+    });
+
+    private static Deadline ToDeadline(TableEntity row) => new(
+        row.GetString("Name") ?? row.RowKey[DeadlinePrefix.Length..],
+        row.GetString("Action") ?? "",
+        row.GetDateTimeOffset("DueAt") ?? DateTimeOffset.MinValue,
+        Enum.Parse<DeadlineStatus>(row.GetString("Status") ?? "active", ignoreCase: true),
+        row.GetInt64("Generation") ?? 1,
+        row.GetBoolean("Provisional") ?? false,
+        row.GetString("Basis") is { } basis ? JsonSerializer.Deserialize<WorkingDayBasis>(basis, RecordJson.Options) : null,
+        row.GetString("Data"));
+
+    internal static AuditEntry ToEntry(TableEntity row) => new(
+        row.GetInt64("Seq") ?? 0,
+        row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
+        row.GetString("Principal") ?? "",
+        row.GetString("Action") ?? "",
+        row.GetString("Data") ?? "null",
+        row.GetString("PrevHash") ?? "",
+        row.GetString("Hash") ?? "");
+
+    private async Task<Record<T>> ToRecordAsync<T>(RecordKey key, TableEntity state, CancellationToken cancellationToken)
+    {
+        var deadlines = new List<Deadline>();
+        await foreach (var row in ReadAllAsync(TableQuery.RowKeyPrefix(key.PartitionKey, DeadlinePrefix), cancellationToken))
+        {
+            deadlines.Add(ToDeadline(row));
+        }
+
+        var lastSeq = state.GetInt64("LastSeq") ?? 0;
+        var last = await store.GetAsync(Table, key.PartitionKey, HistoryKey(lastSeq), cancellationToken)
+            ?? throw new InvalidOperationException($"{key}: history entry {lastSeq} is missing.");
+        var value = JsonSerializer.Deserialize<T>(state.GetString("State") ?? "null", RecordJson.Options)
+            ?? throw new InvalidOperationException($"{key}: the stored state is empty.");
+        return new Record<T>(key, value, state.GetInt64("Version") ?? 0, state.ETag ?? "*", ToEntry(last), deadlines);
+    }
+
+    private async IAsyncEnumerable<TableEntity> ReadAllAsync(TableQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? token = null;
+        do
+        {
+            var page = await store.QueryAsync(Table, query, token, cancellationToken);
+            foreach (var row in page.Entities)
+            {
+                yield return row;
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref tableReady) == 0)
+        {
+            await store.CreateTableIfNotExistsAsync(Table, cancellationToken);
+            Volatile.Write(ref tableReady, 1);
+        }
+    }
+}
