@@ -1,11 +1,22 @@
 using System.Text.Json.Serialization;
+using Integration.Functions;
 using Integration.Functions.Calendar;
-using Integration.Functions.Health;
 using Integration.Functions.Identity;
 using Integration.Functions.Platform;
 
 // The composition root: the only place that reads the wall clock (through TimeProvider.System)
 // and that knows which adapters back the ports.
+if (args is ["export-functions", var folder])
+{
+    // Writes one function.json per function for an Azure Functions custom-handler deployment.
+    foreach (var file in FunctionManifest.Write(AppFunctions.Catalogue(), folder))
+    {
+        Console.WriteLine(file);
+    }
+
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // The municipality's departments and systems are a file of their own: another city, another file.
@@ -33,10 +44,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks();
 
-var catalogue = new FunctionCatalogue();
-HealthFunctions.Register(catalogue);
-CalendarFunctions.Register(catalogue);
-IdentityFunctions.Register(catalogue);
+var catalogue = AppFunctions.Catalogue();
 builder.Services.AddSingleton(catalogue);
 
 var app = builder.Build();

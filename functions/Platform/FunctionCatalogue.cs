@@ -28,6 +28,13 @@ public sealed class FunctionCatalogue
         return function;
     }
 
+    public TopicFunction Topic(string name, string topic, string subscription, Func<TopicDelivery, IServiceProvider, CancellationToken, Task> handler, int maxConcurrency = 1)
+    {
+        var function = new TopicFunction(name, topic, subscription, handler, maxConcurrency);
+        Add(function);
+        return function;
+    }
+
     public void Add(FunctionDefinition function)
     {
         ArgumentNullException.ThrowIfNull(function);
@@ -83,4 +90,17 @@ public sealed record TimerFunction(string Name, string Schedule, Func<TimerInfo,
     : FunctionDefinition(Name)
 {
     public override string Trigger => $"timer {Schedule}";
+}
+
+/// <summary>A message handed to a topic-triggered function, with how often it has been delivered.</summary>
+public sealed record TopicDelivery(Domain.Messaging.TopicMessage Message, int DeliveryCount);
+
+/// <summary>
+/// A function triggered by messages of a topic subscription (peek-lock: completed when the handler
+/// returns, abandoned when it throws, dead-lettered after the subscription's maximum deliveries).
+/// </summary>
+public sealed record TopicFunction(string Name, string Topic, string Subscription, Func<TopicDelivery, IServiceProvider, CancellationToken, Task> Handler, int MaxConcurrency = 1)
+    : FunctionDefinition(Name)
+{
+    public override string Trigger => $"topic {Topic}/{Subscription}";
 }

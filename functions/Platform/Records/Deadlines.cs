@@ -1,0 +1,119 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Integration.Domain.Calendar;
+using Integration.Domain.Kernel;
+using Integration.Domain.Messaging;
+
+namespace Integration.Functions.Platform.Records;
+
+/// <summary>A deadline's wake-up message, as delivered on the <c>deadlines</c> topic.</summary>
+public sealed record DeadlineDue(
+    [property: JsonPropertyName("record")] string Record,
+    [property: JsonPropertyName("deadline")] string Deadline,
+    [property: JsonPropertyName("generation")] long Generation,
+    [property: JsonPropertyName("action")] string Action,
+    [property: JsonPropertyName("dueAt")] DateTimeOffset DueAt)
+{
+    public RecordKey Key => new(Record[..Record.IndexOf('|', StringComparison.Ordinal)], Record[(Record.IndexOf('|', StringComparison.Ordinal) + 1)..]);
+
+    public static DeadlineDue Parse(TopicMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return JsonSerializer.Deserialize<DeadlineDue>(message.Body, RecordJson.Options)
+            ?? throw new InvalidOperationException($"Deadline message {message.MessageId} has no body.");
+    }
+
+    /// <summary>True when <paramref name="record"/> still waits for exactly this deadline (not fired, cancelled or reset since).</summary>
+    public bool IsCurrentFor<T>(Record<T> record) =>
+        record?.Deadline(Deadline) is { Status: DeadlineStatus.Active } d && d.Generation == Generation;
+}
+
+/// <summary>Does what a deadline's action says when it comes due. Handlers must be idempotent: a wake-up can arrive twice.</summary>
+public interface IDeadlineHandler
+{
+    /// <summary>The action names this handler serves, e.g. <c>approval.claim-overdue</c>.</summary>
+    IReadOnlyCollection<string> Actions { get; }
+
+    Task HandleAsync(DeadlineDue due, CancellationToken cancellationToken);
+}
+
+/// <summary>Routes each deadline wake-up to the handler of its action.</summary>
+public sealed class DeadlineRouter(IEnumerable<IDeadlineHandler> handlers)
+{
+    private readonly Dictionary<string, IDeadlineHandler> byAction = handlers
+        .SelectMany(h => h.Actions.Select(a => (a, h)))
+        .ToDictionary(p => p.a, p => p.h, StringComparer.Ordinal);
+
+    public IReadOnlyCollection<string> Actions => byAction.Keys;
+
+    public Task HandleAsync(TopicMessage message, CancellationToken cancellationToken)
+    {
+        var due = DeadlineDue.Parse(message);
+        if (!byAction.TryGetValue(due.Action, out var handler))
+        {
+            // Thrown so the message ends in the dead-letter store, visible to an operator.
+            throw new InvalidOperationException($"No handler for deadline action '{due.Action}' ({due.Record}/{due.Deadline}).");
+        }
+
+        return handler.HandleAsync(due, cancellationToken);
+    }
+}
+
+/// <summary>Counts working-day deadlines on the one calendar and recounts provisional ones when it changes.</summary>
+public sealed class WorkingDayDeadlines(RecordStore records, Calendar.CalendarSource calendar, ILogger<WorkingDayDeadlines> logger)
+{
+    /// <summary>A deadline N working days after <paramref name="from"/> (its China date), at the end of that day or the start of it.</summary>
+    public DeadlineSchedule Schedule(string name, string action, DateTimeOffset from, int workingDays, DeadlineAnchor anchor = DeadlineAnchor.Due, string? data = null)
+    {
+        var basis = new WorkingDayBasis(ChinaTime.DateOf(from), workingDays, anchor);
+        var (dueAt, provisional) = Count(calendar.Current, basis);
+        return new DeadlineSchedule(name, action, dueAt, provisional, basis, data);
+    }
+
+    public static (DateTimeOffset DueAt, bool Provisional) Count(WorkingDayCalendar calendar, WorkingDayBasis basis)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(basis);
+        var deadline = calendar.AddWorkingDays(basis.From, basis.WorkingDays);
+        var dueAt = basis.Anchor == DeadlineAnchor.Due ? deadline.DueAt : ChinaTime.StartOf(deadline.Deadline);
+        return (dueAt, deadline.Provisional);
+    }
+
+    /// <summary>Recounts every active provisional deadline on the current calendar; returns how many moved or became final.</summary>
+    public async Task<int> RecountProvisionalAsync(CancellationToken cancellationToken = default)
+    {
+        var current = calendar.Current;
+        var changed = 0;
+        await foreach (var (key, deadline) in records.ProvisionalDeadlinesAsync(cancellationToken))
+        {
+            if (deadline.Basis is not { } basis)
+            {
+                continue;
+            }
+
+            var (dueAt, provisional) = Count(current, basis);
+            if (dueAt == deadline.DueAt && provisional)
+            {
+                continue;
+            }
+
+            var result = await records.UpdateAsync<JsonElement>(key, r => r.Deadline(deadline.Name) is { Status: DeadlineStatus.Active } d && d.Generation == deadline.Generation
+                ? new Change<JsonElement>
+                {
+                    State = r.State,
+                    Action = "deadline.recounted",
+                    Principal = "system:calendar",
+                    Details = new { deadline = d.Name, previousDueAt = d.DueAt, dueAt, provisional },
+                    Schedule = [new DeadlineSchedule(d.Name, d.Action, dueAt, provisional, basis, d.Data)],
+                }
+                : null, cancellationToken);
+            if (result.Changed)
+            {
+                changed++;
+                logger.LogInformation("Deadline {Record}/{Deadline} recounted: {Old:o} → {New:o} (provisional: {Provisional})", key, deadline.Name, deadline.DueAt, dueAt, provisional);
+            }
+        }
+
+        return changed;
+    }
+}
