@@ -1,4 +1,5 @@
 using Integration.Domain.Identity;
+using Integration.Domain.Routing;
 
 namespace Integration.Functions.Identity;
 
@@ -14,8 +15,38 @@ public sealed class MunicipalityOptions
 
     public List<PrincipalOptions> Principals { get; set; } = [];
 
+    /// <summary>The coordinating department, which assigns what no line of the responsibility list covers.</summary>
+    public string Coordinator { get; set; } = "ndrc";
+
+    /// <summary>Industry code → display name.</summary>
+    public Dictionary<string, string> Industries { get; set; } = [];
+
+    /// <summary>The responsibility list (权责清单).</summary>
+    public List<ResponsibilityOptions> Responsibilities { get; set; } = [];
+
     public PrincipalRegistry ToRegistry() =>
         new(Name, Principals.Select(p => new Principal(p.Id, p.DisplayName, p.Roles)));
+
+    public ResponsibilityList ToResponsibilityList(PrincipalRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return new ResponsibilityList(
+            Industries,
+            Responsibilities.Select(r => new Responsibility(r.Industry, r.Departments, r.Region, r.Scope.Count == 0 ? null : r.Scope)),
+            Coordinator,
+            registry.IsDepartment);
+    }
+}
+
+public sealed class ResponsibilityOptions
+{
+    public string Industry { get; set; } = "";
+
+    public List<string> Departments { get; set; } = [];
+
+    public string? Region { get; set; }
+
+    public List<string> Scope { get; set; } = [];
 }
 
 public sealed class PrincipalOptions

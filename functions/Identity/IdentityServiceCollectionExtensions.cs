@@ -13,6 +13,7 @@ public static class IdentityServiceCollectionExtensions
         var identity = configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions();
         services.AddSingleton(municipality);
         services.AddSingleton(registry);
+        services.AddSingleton(municipality.ToResponsibilityList(registry));
         services.AddSingleton(new ApiKeyDirectory(registry, identity, environment.IsDevelopment()));
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
