@@ -194,15 +194,17 @@ public sealed class AzureTableStore : ITableStore
             createdTables.TryRemove(table, out _);
         }
 
+        var index = batch ? FailedOperationIndex(error?.ErrorMessage) : null;
         var kind = status switch
         {
             404 => TableErrorKind.NotFound,
             409 => TableErrorKind.Conflict,
             412 => TableErrorKind.PreconditionFailed,
-            400 or 413 => batch ? TableErrorKind.InvalidBatch : TableErrorKind.InvalidInput,
+            // A rejected batch that names no operation was rejected as a whole.
+            400 or 413 when batch && index is null => TableErrorKind.InvalidBatch,
+            400 or 413 => TableErrorKind.InvalidInput,
             _ => TableErrorKind.Unavailable,
         };
-        var index = batch ? FailedOperationIndex(error?.ErrorMessage) : null;
         var message = $"Azure Table storage answered {status} {error?.ErrorCode} for table '{table}': {error?.ErrorMessage ?? ex.Message}";
         return new TableStoreException(kind, message, index, ex);
     }

@@ -135,9 +135,11 @@ public abstract class TableStoreContractTests
     [Fact]
     public async Task Replace_of_a_missing_entity_fails_with_not_found()
     {
-        await Store.CreateTableIfNotExistsAsync(Table, Ct);
+        var deletedEtag = await Store.InsertAsync(Table, Entity("p", "deleted"), Ct);
+        await Store.DeleteAsync(Table, "p", "deleted", "*", Ct);
 
         await Fails(TableErrorKind.NotFound, () => Store.ReplaceAsync(Table, Entity("p", "missing"), "*", Ct));
+        await Fails(TableErrorKind.NotFound, () => Store.ReplaceAsync(Table, Entity("p", "deleted"), deletedEtag, Ct));
     }
 
     [Fact]
@@ -220,6 +222,7 @@ public abstract class TableStoreContractTests
         await Store.CreateTableIfNotExistsAsync(Table, Ct);
 
         await Fails(TableErrorKind.NotFound, () => Store.DeleteAsync(Table, "p", "missing", "*", Ct));
+        await Fails(TableErrorKind.NotFound, () => Store.DeleteAsync(Table, "p", "missing", "W/\"datetime'2020-01-01T00%3A00%3A00Z'\"", Ct));
     }
 
     [Fact]
@@ -410,6 +413,20 @@ public abstract class TableStoreContractTests
         var rows = await ReadAllAsync(TableQuery.RowKeyPrefix("p", "app", pageSize: 2));
 
         Assert.Equal(["app", "apple-1", "apple-2", "applf"], rows.Select(e => e.RowKey));
+    }
+
+    [Fact]
+    public async Task Row_key_prefix_query_includes_keys_that_continue_beyond_the_basic_plane()
+    {
+        await Store.ExecuteBatchAsync(Table,
+            new[] { "app", "app\uffff", "app\U0001F600", "apq", "ap\U0001F600" }
+                .Select(k => TableOperation.Insert(Entity("p", k)))
+                .ToList(),
+            Ct);
+
+        var rows = await ReadAllAsync(TableQuery.RowKeyPrefix("p", "app"));
+
+        Assert.Equal(["app", "app\U0001F600", "app\uffff"], rows.Select(e => e.RowKey).Order(StringComparer.Ordinal));
     }
 
     [Fact]
