@@ -1,12 +1,15 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Integration.Domain.Storage;
 using Integration.Functions.Infrastructure.AzureTables;
 using Xunit;
 
 namespace Integration.Tests.Infrastructure;
 
+/// <summary>
+/// The contract against Azurite. Two Azurite gaps stay out of the shared facts: a whole-valued double
+/// comes back as Int32 (Azure/Azurite#1366), and a batched insert-or-replace of an entity without
+/// properties fails to parse; real Azure Table storage handles both.
+/// </summary>
 [Collection(nameof(AzuriteCollection))]
 public sealed class AzureTableStoreContractTests(AzuriteFixture azurite) : TableStoreContractTests
 {
@@ -15,21 +18,11 @@ public sealed class AzureTableStoreContractTests(AzuriteFixture azurite) : Table
     [Fact]
     public async Task Ping_of_an_unreachable_endpoint_fails_fast_with_unavailable()
     {
-        var store = new AzureTableStore(azurite.ConnectionString.Replace(
-            new Uri(azurite.ConnectionString.Split("TableEndpoint=")[1].TrimEnd(';')).Authority,
-            $"127.0.0.1:{ClosedLoopbackPort()}",
-            StringComparison.Ordinal));
+        var store = new AzureTableStore(AzuriteFixture.ConnectionStringFor(AzuriteFixture.FreeLoopbackPort()));
         var clock = Stopwatch.StartNew();
 
         await Fails(TableErrorKind.Unavailable, () => store.PingAsync(Ct));
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"Ping took {clock.Elapsed}.");
-    }
-
-    private static int ClosedLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -65,10 +65,13 @@ public sealed class AzuriteFixture : IAsyncLifetime
         process.BeginErrorReadLine();
 
         await WaitUntilListeningAsync(port);
-        ConnectionString =
-            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            $"AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        ConnectionString = ConnectionStringFor(port);
     }
+
+    /// <summary>The well-known development account of Azurite, served on <paramref name="port"/> of the loopback interface.</summary>
+    public static string ConnectionStringFor(int port) =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        $"AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
 
     public async ValueTask DisposeAsync()
     {
@@ -150,7 +153,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A port nothing listens on (until someone else takes it).</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
