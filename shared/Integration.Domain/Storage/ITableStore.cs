@@ -4,6 +4,8 @@ namespace Integration.Domain.Storage;
 /// Entities keyed by partition and row, with Azure Table storage semantics: point reads,
 /// paged partition queries, optimistic concurrency by ETag and atomic single-partition batches.
 /// The embedded SQLite adapter and the Azure Table storage adapter pass the same contract tests.
+/// Table names, keys and property names follow Azure's rules; a breach throws <see cref="TableErrorKind.InvalidInput"/>
+/// before anything is sent or written. Tables need not be created first: a table that was never written reads as empty.
 /// </summary>
 public interface ITableStore
 {
@@ -16,6 +18,8 @@ public interface ITableStore
     /// <summary>
     /// One page of a query, in (PartitionKey, RowKey) order. Pass the previous page's
     /// <see cref="TablePage.ContinuationToken"/> to read the next; null means the query is done.
+    /// A page may hold fewer than <see cref="TableQuery.PageSize"/> entities, even none, while a token
+    /// still follows (Azure cuts pages at its own limits), so read until the token is null.
     /// </summary>
     Task<TablePage> QueryAsync(string table, TableQuery query, string? continuationToken = null, CancellationToken cancellationToken = default);
 
@@ -25,7 +29,7 @@ public interface ITableStore
     /// <summary>Replaces all properties. ETag "*" matches any version; a mismatch throws <see cref="TableErrorKind.PreconditionFailed"/>, a missing entity <see cref="TableErrorKind.NotFound"/>.</summary>
     Task<string> ReplaceAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default);
 
-    /// <summary>Merges the given properties into the stored ones, with the same ETag rules as replace.</summary>
+    /// <summary>Merges the given properties into the stored ones, with the same ETag rules as replace. Null values are ignored: a merge cannot remove a property.</summary>
     Task<string> MergeAsync(string table, TableEntity entity, string ifMatch, CancellationToken cancellationToken = default);
 
     /// <summary>Inserts or replaces without a precondition. Returns the new ETag.</summary>

@@ -2,7 +2,8 @@ namespace Integration.Domain.Storage;
 
 /// <summary>
 /// A stored entity. Property values are one of: string, long, int, double, bool,
-/// DateTimeOffset, Guid, byte[] (the types Azure Table storage keeps), or null (absent).
+/// DateTimeOffset, Guid, byte[] (the types Azure Table storage keeps), or null (absent: not stored).
+/// Int32 and Int64 stay distinct, and dates come back in UTC.
 /// </summary>
 public sealed record TableEntity(
     string PartitionKey,
@@ -36,6 +37,7 @@ public sealed record TablePage(IReadOnlyList<TableEntity> Entities, string? Cont
 /// <summary>
 /// A query the two adapters can both answer: an optional exact partition, an optional
 /// row-key range [RowKeyFrom, RowKeyTo) and optional property equality filters.
+/// A filter matches a stored value of the same type only (an int does not find a long); null cannot be filtered on.
 /// Without a partition it scans the table (use sparingly).
 /// </summary>
 public sealed record TableQuery
@@ -44,6 +46,7 @@ public sealed record TableQuery
     public string? RowKeyFrom { get; init; }
     public string? RowKeyTo { get; init; }
     public IReadOnlyDictionary<string, object?> PropertyEquals { get; init; } = new Dictionary<string, object?>();
+    /// <summary>At most this many entities per page: 1 to 1000.</summary>
     public int PageSize { get; init; } = 100;
 
     public static TableQuery Partition(string partitionKey, int pageSize = 100) => new() { PartitionKey = partitionKey, PageSize = pageSize };
@@ -53,9 +56,28 @@ public sealed record TableQuery
     {
         PartitionKey = partitionKey,
         RowKeyFrom = prefix,
-        RowKeyTo = prefix + '\uffff',
+        RowKeyTo = PrefixEnd(prefix),
         PageSize = pageSize,
     };
+
+    /// <summary>
+    /// The least string above every string that starts with <paramref name="prefix"/>, or null when there is none.
+    /// Bumping the last character (rather than appending '\uffff') also bounds keys that continue with '\uffff'
+    /// or with a character outside the Basic Multilingual Plane, whichever of UTF-16 or UTF-8 order the store uses.
+    /// </summary>
+    private static string? PrefixEnd(string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        for (var i = prefix.Length - 1; i >= 0; i--)
+        {
+            if (prefix[i] != char.MaxValue)
+            {
+                return prefix[..i] + (char)(prefix[i] + 1);
+            }
+        }
+
+        return null;
+    }
 }
 
 public enum TableOperationKind
