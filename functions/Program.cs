@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Integration.Functions;
 using Integration.Functions.Calendar;
+using Integration.Functions.Health;
 using Integration.Functions.Identity;
+using Integration.Functions.Infrastructure;
 using Integration.Functions.Platform;
 
 // The composition root: the only place that reads the wall clock (through TimeProvider.System)
@@ -36,13 +38,15 @@ builder.Logging.AddJsonConsole(o =>
 });
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddTableStore(builder.Configuration);
+builder.Services.PostConfigure<StorageOptions>(o => o.DataPath = Path.GetFullPath(o.DataPath, builder.Environment.ContentRootPath));
 builder.Services.AddSingleton(CalendarSource.FromConfiguration(builder.Configuration, builder.Environment));
 builder.Services.AddPlatformIdentity(builder.Configuration, builder.Environment);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = PlatformProblemDetails.Customize);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 builder.Services.AddOpenApi();
-builder.Services.AddHealthChecks();
+builder.Services.AddHealthChecks().AddCheck<TableStoreHealthCheck>("store");
 
 var catalogue = AppFunctions.Catalogue();
 builder.Services.AddSingleton(catalogue);
