@@ -1,0 +1,31 @@
+using Integration.Domain.Messaging;
+
+namespace Integration.Functions.Infrastructure.Topics;
+
+/// <summary>
+/// A topic-triggered function. Returning completes the message; throwing abandons it, so it is delivered
+/// again until the subscription's max delivery count dead-letters it.
+/// </summary>
+public delegate Task TopicMessageHandler(TopicMessage message, int deliveryCount, CancellationToken cancellationToken);
+
+/// <summary>A topic-triggered function resolved from a fresh DI scope for every message.</summary>
+public interface ITopicHandler
+{
+    Task HandleAsync(TopicMessage message, int deliveryCount, CancellationToken cancellationToken);
+}
+
+/// <summary>One subscription the consumer host polls, and how to build its handler inside a message's DI scope.</summary>
+public sealed record TopicConsumerRegistration(
+    string Topic,
+    string Subscription,
+    int MaxConcurrency,
+    Func<IServiceProvider, TopicMessageHandler> ResolveHandler);
+
+public sealed class TopicBusOptions
+{
+    /// <summary>How long an idle subscription waits before polling again.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a running handler keeps its lock renewed, as the Functions host does by default.</summary>
+    public TimeSpan MaxAutoLockRenewalDuration { get; set; } = TimeSpan.FromMinutes(5);
+}
