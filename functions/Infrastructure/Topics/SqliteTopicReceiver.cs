@@ -108,9 +108,12 @@ public sealed class SqliteTopicReceiver(SqliteDatabase database, TimeProvider ti
                 .With("$token", lockToken.ToString())
                 .With("$now", time.GetUtcNow().ToStored());
             addParameters?.Invoke(command);
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1
-                ? true
-                : throw new MessageLockLostException(lockToken);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                throw new MessageLockLostException(lockToken);
+            }
+
+            return true;
         }, cancellationToken);
 
     private static async Task<SubscriptionSettings> LoadSettingsAsync(

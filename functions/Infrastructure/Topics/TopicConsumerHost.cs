@@ -112,6 +112,11 @@ public sealed class TopicConsumerHost(
             await RunHandlerAsync(registration, received, stoppingToken);
             await SettleAsync(received, receiver.CompleteAsync, "complete");
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down is not a handler failure, though the abandoned attempt still counts as a delivery.
+            await SettleAsync(received, receiver.AbandonAsync, "abandon");
+        }
         catch (Exception exception)
         {
             logger.LogWarning(
