@@ -56,7 +56,7 @@ public sealed class TopicConsumerHost(
                     free++;
                 }
 
-                var batch = await ReceiveOrNothingAsync(registration, free, stoppingToken);
+                var batch = await ReceiveOrNothingAsync(registration, free);
                 if (batch.Count < free)
                 {
                     slots.Release(free - batch.Count);
@@ -86,13 +86,17 @@ public sealed class TopicConsumerHost(
         }
     }
 
-    private async Task<IReadOnlyList<ReceivedMessage>> ReceiveOrNothingAsync(TopicConsumerRegistration registration, int maxMessages, CancellationToken stoppingToken)
+    /// <summary>
+    /// Never throws, so the slots taken for the batch are always given back. It is not cancelled either: a
+    /// receive is short, and whatever it locks during shutdown is abandoned straight away.
+    /// </summary>
+    private async Task<IReadOnlyList<ReceivedMessage>> ReceiveOrNothingAsync(TopicConsumerRegistration registration, int maxMessages)
     {
         try
         {
-            return await receiver.ReceiveAsync(registration.Topic, registration.Subscription, maxMessages, stoppingToken);
+            return await receiver.ReceiveAsync(registration.Topic, registration.Subscription, maxMessages, CancellationToken.None);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception)
         {
             logger.LogError(exception, "Receiving from {Topic}/{Subscription} failed; polling again shortly.", registration.Topic, registration.Subscription);
             return [];
