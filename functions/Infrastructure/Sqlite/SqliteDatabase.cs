@@ -10,6 +10,10 @@ public sealed class SqliteDatabase
 {
     private readonly string connectionString;
 
+    // Writers in this process queue here, in order, instead of in SQLite's busy handler, which sleeps and
+    // retries and so lets an unlucky writer starve for seconds (long enough to lose a message lock).
+    private readonly SemaphoreSlim writeGate = new(1, 1);
+
     public SqliteDatabase(string filePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(filePath);
@@ -57,6 +61,19 @@ public sealed class SqliteDatabase
     /// so two writers never deadlock on upgrade) and commits it.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await WriteInTransactionAsync(work, cancellationToken);
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+    }
+
+    private async Task<T> WriteInTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         // Serializable, non-deferred: Microsoft.Data.Sqlite issues BEGIN IMMEDIATE.
