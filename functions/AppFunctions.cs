@@ -3,7 +3,10 @@ using Integration.Functions.Calendar;
 using Integration.Functions.Health;
 using Integration.Functions.Identity;
 using Integration.Functions.Operations;
+using Integration.Domain.Identity;
+using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Records;
 
 namespace Integration.Functions;
 
@@ -18,6 +21,15 @@ public static class AppFunctions
         IdentityFunctions.Register(functions);
         AuditFunctions.Register(functions);
         CalendarAdminFunctions.Register(functions);
+        DeadLetterFunctions.Register(functions);
+        DurableFunctions.Register(functions);
         return functions;
+    }
+
+    /// <summary>The topics and subscriptions the functions publish to and consume from.</summary>
+    public static TopicTopology Topology(PrincipalRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return new TopicTopology { Topics = [DurableFunctions.Topic()] };
     }
 }

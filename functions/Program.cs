@@ -41,7 +41,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddTableStore(builder.Configuration);
 builder.Services.PostConfigure<StorageOptions>(o => o.DataPath = Path.GetFullPath(o.DataPath, builder.Environment.ContentRootPath));
 builder.Services.AddSingleton(CalendarSource.FromConfiguration(builder.Configuration, builder.Environment));
-builder.Services.AddPlatformIdentity(builder.Configuration, builder.Environment);
+var registry = builder.Services.AddPlatformIdentity(builder.Configuration, builder.Environment);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = PlatformProblemDetails.Customize);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
@@ -49,7 +49,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<TableStoreHealthCheck>("store");
 
 var catalogue = AppFunctions.Catalogue();
-builder.Services.AddSingleton(catalogue);
+builder.Services.AddFunctionHost(catalogue, AppFunctions.Topology(registry));
 
 var app = builder.Build();
 

@@ -5,8 +5,8 @@ namespace Integration.Functions.Identity;
 
 public static class IdentityServiceCollectionExtensions
 {
-    /// <summary>Registers the municipality's principals, API-key authentication and the role policies.</summary>
-    public static IServiceCollection AddPlatformIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    /// <summary>Registers the municipality's principals, API-key authentication and the role policies; returns the principals.</summary>
+    public static PrincipalRegistry AddPlatformIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var municipality = configuration.GetSection(MunicipalityOptions.Section).Get<MunicipalityOptions>() ?? new MunicipalityOptions();
         var registry = municipality.ToRegistry();
@@ -23,6 +23,6 @@ public static class IdentityServiceCollectionExtensions
             .AddPolicy(RoleNames.Coordinator, p => p.RequireRole(RoleNames.Coordinator, RoleNames.Admin))
             .AddPolicy(RoleNames.Department, p => p.RequireRole(RoleNames.Department))
             .AddPolicy(RoleNames.System, p => p.RequireRole(RoleNames.System));
-        return services;
+        return registry;
     }
 }

@@ -55,7 +55,8 @@ public static class TopicServiceCollectionExtensions
         return services.AddTopicConsumer(topic, subscription, maxConcurrency, provider => provider.GetRequiredService<THandler>().HandleAsync);
     }
 
-    private static IServiceCollection AddTopicConsumer(
+    /// <summary>Registers a topic-triggered function whose handler is built from the message's DI scope.</summary>
+    public static IServiceCollection AddTopicConsumer(
         this IServiceCollection services, string topic, string subscription, int maxConcurrency, Func<IServiceProvider, TopicMessageHandler> resolveHandler)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);

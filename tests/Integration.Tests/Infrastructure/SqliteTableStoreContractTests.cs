@@ -1,6 +1,7 @@
 using Integration.Domain.Storage;
 using Integration.Functions.Infrastructure.Sqlite;
 using Microsoft.Data.Sqlite;
+using Integration.Tests.Support;
 using Xunit;
 
 namespace Integration.Tests.Infrastructure;
@@ -45,12 +46,12 @@ public sealed class SqliteTableStoreContractTests(TemporaryDatabaseFile file)
     public async Task Timestamp_is_the_write_time_of_the_injected_clock()
     {
         await Store.InsertAsync(Table, Entity("p", "r"), Ct);
-        Assert.Equal(clock.Now, (await Store.GetAsync(Table, "p", "r", Ct))!.Timestamp);
+        Assert.Equal(clock.GetUtcNow(), (await Store.GetAsync(Table, "p", "r", Ct))!.Timestamp);
 
-        clock.Now = clock.Now.AddMinutes(5);
+        clock.Advance(TimeSpan.FromMinutes(5));
         await Store.MergeAsync(Table, Entity("p", "r", ("V", 1)), "*", Ct);
 
-        Assert.Equal(clock.Now, (await Store.GetAsync(Table, "p", "r", Ct))!.Timestamp);
+        Assert.Equal(clock.GetUtcNow(), (await Store.GetAsync(Table, "p", "r", Ct))!.Timestamp);
     }
 
     [Fact]
@@ -97,12 +98,4 @@ public sealed class SqliteTableStoreContractTests(TemporaryDatabaseFile file)
         Assert.Equal(double.PositiveInfinity, got["Up"]);
         Assert.Equal(double.NegativeInfinity, got["Down"]);
     }
-}
-
-/// <summary>A clock that stands still until a test moves it.</summary>
-public sealed class ManualTimeProvider(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
 }

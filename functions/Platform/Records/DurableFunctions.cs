@@ -1,0 +1,46 @@
+using Integration.Functions.Infrastructure.Topics;
+
+namespace Integration.Functions.Platform.Records;
+
+/// <summary>The platform's own functions that keep records durable: deadline wake-ups, the outbox sweep, housekeeping.</summary>
+public static class DurableFunctions
+{
+    public const string DeadlineSubscription = "records";
+
+    public static void Register(FunctionCatalogue functions)
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        functions.Topic("deadline-due", RecordStore.DeadlineTopic, DeadlineSubscription, (delivery, services, ct) =>
+            services.GetRequiredService<DeadlineRouter>().HandleAsync(delivery.Message, ct), maxConcurrency: 4);
+
+        // Publishes what a crash left between commit and publish.
+        functions.Timer("outbox-sweep", "%Durable:OutboxSweepSchedule%", async (_, services, ct) =>
+            await services.GetRequiredService<OutboxDispatcher>().SweepAsync(ct));
+
+        // Processed-message marks only need to outlive redelivery; a week is far beyond any lock or retry.
+        functions.Timer("processed-messages-cleanup", "%Durable:CleanupSchedule%", async (_, services, ct) =>
+            await services.GetRequiredService<IdempotentConsumer>().ForgetOlderThanAsync(TimeSpan.FromDays(7), ct));
+    }
+
+    public static TopicDefinition Topic() => new()
+    {
+        Name = RecordStore.DeadlineTopic,
+        Subscriptions = [new SubscriptionDefinition { Name = DeadlineSubscription }],
+    };
+}
+
+/// <summary>At start-up: publishes any outbox rows a crash left and recounts provisional deadlines on the calendar just loaded.</summary>
+public sealed class DurableStartup(OutboxDispatcher outbox, WorkingDayDeadlines deadlines, ILogger<DurableStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var published = await outbox.SweepAsync(cancellationToken);
+        var recounted = await deadlines.RecountProvisionalAsync(cancellationToken);
+        if (published + recounted > 0)
+        {
+            logger.LogInformation("Start-up recovery: {Published} outbox messages published, {Recounted} provisional deadlines recounted", published, recounted);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
