@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration.Tests.Support;
 
@@ -12,6 +14,7 @@ namespace Integration.Tests.Support;
 public class PlatformFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<Action<IServiceCollection>> serviceChanges = [];
 
     public PlatformFactory(string environment = "Development")
     {
@@ -27,6 +30,13 @@ public class PlatformFactory : WebApplicationFactory<Program>
     public PlatformFactory With(string key, string? value)
     {
         settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Changes the app's services after it registered its own (fault injection, test handlers, clocks).</summary>
+    public PlatformFactory WithServices(Action<IServiceCollection> change)
+    {
+        serviceChanges.Add(change);
         return this;
     }
 
@@ -47,6 +57,8 @@ public class PlatformFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(services => serviceChanges.ForEach(change => change(services)));
     }
 
     protected override void Dispose(bool disposing)
