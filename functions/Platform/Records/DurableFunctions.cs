@@ -34,11 +34,19 @@ public sealed class DurableStartup(OutboxDispatcher outbox, WorkingDayDeadlines 
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var published = await outbox.SweepAsync(cancellationToken);
-        var recounted = await deadlines.RecountProvisionalAsync(cancellationToken);
-        if (published + recounted > 0)
+        try
         {
-            logger.LogInformation("Start-up recovery: {Published} outbox messages published, {Recounted} provisional deadlines recounted", published, recounted);
+            var published = await outbox.SweepAsync(cancellationToken);
+            var recounted = await deadlines.RecountProvisionalAsync(cancellationToken);
+            if (published + recounted > 0)
+            {
+                logger.LogInformation("Start-up recovery: {Published} outbox messages published, {Recounted} provisional deadlines recounted", published, recounted);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The app still starts: the periodic sweep retries, and health shows a store that cannot be reached.
+            logger.LogError(e, "Start-up recovery failed; the outbox sweep timer will retry");
         }
     }
 

@@ -1,0 +1,61 @@
+using System.Net;
+using Integration.Domain.Messaging;
+using Integration.Functions.Infrastructure.Topics;
+using Integration.Functions.Platform.Records;
+using Integration.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Integration.Tests.Durable;
+
+public sealed class DeadLetterApiTests(DeadLetterApiTests.Platform platform) : IClassFixture<DeadLetterApiTests.Platform>
+{
+    public sealed class Platform : PlatformFactory;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_deadline_nobody_handles_is_dead_lettered_listed_and_resubmittable()
+    {
+        // No handler serves this action, so the deadline consumer fails it until it is dead-lettered.
+        var bus = platform.Services.GetRequiredService<ITopicPublisher>();
+        var id = Guid.NewGuid().ToString("N");
+        await bus.PublishAsync(RecordStore.DeadlineTopic, new TopicMessage
+        {
+            MessageId = id,
+            Subject = "nobody.handles-this",
+            Body = $$"""{"record":"test|{{id}}","deadline":"x","generation":1,"action":"nobody.handles-this","dueAt":"2026-02-25T00:00:00+08:00"}""",
+        }, Ct);
+
+        var admin = platform.ClientFor("admin");
+        System.Text.Json.JsonElement letter = default;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            var list = await (await admin.GetAsync("/api/admin/dead-letters?topic=deadlines", Ct)).ReadJsonAsync();
+            letter = list.EnumerateArray().FirstOrDefault(l => l.GetProperty("messageId").GetString() == id);
+            if (letter.ValueKind != System.Text.Json.JsonValueKind.Undefined)
+            {
+                break;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Undefined, letter.ValueKind);
+        Assert.Equal(SqliteTopicReceiver.MaxDeliveryCountExceeded, letter.GetProperty("reason").GetString());
+        Assert.Equal("records", letter.GetProperty("subscription").GetString());
+        Assert.Equal(10, letter.GetProperty("deliveryCount").GetInt32());
+        Assert.Equal("nobody.handles-this", letter.GetProperty("body").GetProperty("action").GetString());
+
+        var resubmit = await admin.PostAsync($"/api/admin/dead-letters/{letter.GetProperty("id").GetInt64()}/resubmit", null, Ct);
+        Assert.Equal(HttpStatusCode.NoContent, resubmit.StatusCode);
+    }
+
+    [Fact]
+    public async Task Resubmitting_an_unknown_dead_letter_is_a_404() =>
+        await (await platform.ClientFor("admin").PostAsync("/api/admin/dead-letters/999999/resubmit", null, Ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+
+    [Fact]
+    public async Task Dead_letters_are_for_admins_only() =>
+        await (await platform.ClientFor("ndrc").GetAsync("/api/admin/dead-letters", Ct)).ReadProblemAsync(HttpStatusCode.Forbidden);
+}
