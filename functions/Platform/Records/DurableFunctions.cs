@@ -29,10 +29,13 @@ public static class DurableFunctions
     };
 }
 
-/// <summary>At start-up: publishes any outbox rows a crash left and recounts provisional deadlines on the calendar just loaded.</summary>
-public sealed class DurableStartup(OutboxDispatcher outbox, WorkingDayDeadlines deadlines, ILogger<DurableStartup> logger) : IHostedService
+/// <summary>
+/// At start-up, in the background so an unreachable store does not hold up the app: publishes any
+/// outbox rows a crash left and recounts provisional deadlines on the calendar just loaded.
+/// </summary>
+public sealed class DurableStartup(OutboxDispatcher outbox, WorkingDayDeadlines deadlines, ILogger<DurableStartup> logger) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -49,6 +52,4 @@ public sealed class DurableStartup(OutboxDispatcher outbox, WorkingDayDeadlines 
             logger.LogError(e, "Start-up recovery failed; the outbox sweep timer will retry");
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
