@@ -27,18 +27,7 @@ public static class AuditFunctions
     public static EntryResponse ToResponse(AuditEntry e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        JsonElement data;
-        try
-        {
-            data = JsonDocument.Parse(e.Data).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            // A tampered entry may not even be JSON; show it as the text it is.
-            data = JsonSerializer.SerializeToElement(e.Data);
-        }
-
-        return new(e.Sequence, e.At, e.Principal, e.Action, data, e.PreviousHash, e.Hash);
+        return new(e.Sequence, e.At, e.Principal, e.Action, JsonText.ToElement(e.Data), e.PreviousHash, e.Hash);
     }
 
     private static async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistory(string kind, string id, RecordStore records, CancellationToken cancellationToken)

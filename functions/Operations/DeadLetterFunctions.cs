@@ -36,7 +36,7 @@ public static class DeadLetterFunctions
     {
         var letters = await admin.ListDeadLettersAsync(topic, subscription, 500, cancellationToken);
         return TypedResults.Ok(letters.Select(d => new DeadLetterResponse(
-            d.Id, d.Topic, d.Subscription, d.MessageId, d.Subject, d.Reason ?? "", d.Description, d.DeliveryCount, d.DeadLetteredAt, d.Properties, Body(d.Body))).ToArray());
+            d.Id, d.Topic, d.Subscription, d.MessageId, d.Subject, d.Reason ?? "", d.Description, d.DeliveryCount, d.DeadLetteredAt, d.Properties, JsonText.ToElement(d.Body))).ToArray());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Resubmit(long id, TopicAdministration admin, CancellationToken cancellationToken) =>
@@ -46,16 +46,4 @@ public static class DeadLetterFunctions
 
     private static async Task<Ok<IReadOnlyList<SubscriptionCounts>>> Counts(TopicAdministration admin, CancellationToken cancellationToken) =>
         TypedResults.Ok(await admin.GetSubscriptionCountsAsync(cancellationToken));
-
-    private static JsonElement Body(string body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body).RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return JsonSerializer.SerializeToElement(body);
-        }
-    }
 }

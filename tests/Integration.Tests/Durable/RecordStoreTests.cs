@@ -130,15 +130,7 @@ public abstract class RecordStoreTests : IDisposable
     [Fact]
     public async Task A_deadline_fires_once_through_the_bus_and_is_marked_fired()
     {
-        var key = NewKey();
-        var due = Services.GetRequiredService<TimeProvider>().GetUtcNow().AddMilliseconds(300);
-        await Records.CreateAsync(key, new Change<Counter>
-        {
-            State = new Counter(0, ""),
-            Action = "test.created",
-            Principal = "ndrc",
-            Schedule = [new DeadlineSchedule("reply", RecordingDeadlineHandler.Action, due)],
-        }, Ct);
+        var (key, due) = await CreateWithDeadlineAsync(TimeSpan.FromMilliseconds(300));
 
         var handler = Services.GetServices<IDeadlineHandler>().OfType<RecordingDeadlineHandler>().Single();
         await Eventually(() => handler.Handled.Any(h => h.Record == key.PartitionKey));
@@ -156,15 +148,7 @@ public abstract class RecordStoreTests : IDisposable
     [Fact]
     public async Task A_cancelled_deadline_never_fires()
     {
-        var key = NewKey();
-        var due = Services.GetRequiredService<TimeProvider>().GetUtcNow().AddMilliseconds(500);
-        await Records.CreateAsync(key, new Change<Counter>
-        {
-            State = new Counter(0, ""),
-            Action = "test.created",
-            Principal = "ndrc",
-            Schedule = [new DeadlineSchedule("reply", RecordingDeadlineHandler.Action, due)],
-        }, Ct);
+        var (key, _) = await CreateWithDeadlineAsync(TimeSpan.FromMilliseconds(500));
         await Records.UpdateAsync<Counter>(key, r => new Change<Counter> { State = r.State, Action = "test.answered", Principal = "housing", Cancel = ["reply"] }, Ct);
 
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
@@ -175,6 +159,20 @@ public abstract class RecordStoreTests : IDisposable
 
     protected static PlatformFactory WithRecordingHandler(PlatformFactory factory) =>
         factory.WithServices(services => services.AddSingleton<IDeadlineHandler, RecordingDeadlineHandler>());
+
+    private async Task<(RecordKey Key, DateTimeOffset Due)> CreateWithDeadlineAsync(TimeSpan dueIn)
+    {
+        var key = NewKey();
+        var due = Services.GetRequiredService<TimeProvider>().GetUtcNow() + dueIn;
+        await Records.CreateAsync(key, new Change<Counter>
+        {
+            State = new Counter(0, ""),
+            Action = "test.created",
+            Principal = "ndrc",
+            Schedule = [new DeadlineSchedule("reply", RecordingDeadlineHandler.Action, due)],
+        }, Ct);
+        return (key, due);
+    }
 
     private static RecordKey NewKey() => new("test", Guid.NewGuid().ToString("N"));
 
