@@ -214,7 +214,7 @@ public static class LeadFunctions
     private static ProblemHttpResult Problem(LeadRejection rejection, string? leadId) => rejection.Kind switch
     {
         LeadRejectionKind.Forbidden => Problems.Forbidden(rejection.Detail),
-        LeadRejectionKind.Conflict => Problems.Conflict(rejection.Detail, new Dictionary<string, object?> { ["leadId"] = leadId, ["status"] = rejection.Status }),
+        LeadRejectionKind.Conflict => Problems.Conflict(rejection.Detail, new Dictionary<string, object?> { ["leadId"] = leadId, ["state"] = rejection.State }),
         _ => Problems.Validation(rejection.Errors ?? new Dictionary<string, string[]>()),
     };
 

@@ -158,7 +158,7 @@ public sealed class LeadService(
             : new LeadOutcome(existing, new LeadRejection(
                 LeadRejectionKind.Conflict,
                 $"Lead {submission.LeadId} was already submitted with different content; a lead id names one lead. Send corrections as a new lead.",
-                Status: LeadNames.Of(existing.State.Status)));
+                State: LeadNames.Of(existing.State.Status)));
 
     private static Change<LeadState> ToChange(LeadTransition transition, string principal, DateTimeOffset now, WorkingDayCalendar current)
     {

@@ -28,7 +28,7 @@ public enum LeadRejectionKind
     Invalid,
 }
 
-public sealed record LeadRejection(LeadRejectionKind Kind, string Detail, IDictionary<string, string[]>? Errors = null, string? Status = null) : LeadDecision;
+public sealed record LeadRejection(LeadRejectionKind Kind, string Detail, IDictionary<string, string[]>? Errors = null, string? State = null) : LeadDecision;
 
 public enum LeadAudience
 {

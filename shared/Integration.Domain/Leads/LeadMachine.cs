@@ -271,7 +271,7 @@ public static class LeadMachine
             return new LeadRejection(
                 LeadRejectionKind.Conflict,
                 $"Lead {state.LeadId} is already with {input.Department}, whose part is '{LeadNames.Of(holding.Status)}'.",
-                Status: LeadNames.Of(holding.Status));
+                State: LeadNames.Of(holding.Status));
         }
 
         var role = input.Department == rules.Police ? RecipientRole.Police : RecipientRole.Supervisor;
@@ -314,32 +314,38 @@ public static class LeadMachine
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(rules);
         var part = department is null ? null : state.PartOf(department);
+
+        // A reminder that wakes only after its deadline (the platform was down all the last day) would
+        // arrive after the fact; the overdue warning says what matters.
+        bool Before(ClockBasis clock) => now < clock.On(calendar).DueAt;
+
         switch (action)
         {
-            case LeadClocks.RelayReminderAction when state.Assignment is { } assignment:
-                return Clock(state, action, deadline, LeadClocks.Relay, rules.Coordinator, "reminder", assignment.Clock, calendar,
+            case LeadClocks.RelayReminderAction when state.Assignment is { } assignment && Before(assignment.Clock):
+                return Clock(state, action, deadline, LeadClocks.Relay, null, rules.Coordinator, "reminder", assignment.Clock, calendar,
                     $"Lead {state.LeadId} waits to be routed: the last working day to route it is today.", [rules.Coordinator]);
 
             case LeadClocks.RelayOverdueAction when state.Assignment is { } assignment:
-                return Clock(state with { Assignment = assignment with { OverdueAt = now } }, action, deadline, LeadClocks.Relay, rules.Coordinator, "overdue",
+                return Clock(state with { Assignment = assignment with { OverdueAt = now } }, action, deadline, LeadClocks.Relay, null, rules.Coordinator, "overdue",
                     assignment.Clock, calendar, $"Lead {state.LeadId} was not routed in time (超期未移送).", [rules.Coordinator]);
 
-            case LeadClocks.ReturnReminderAction when part is { Status: RecipientStatus.Received, ReturnClock: { } clock }:
-                return Clock(state, action, deadline, LeadClocks.Return, part.Department, "reminder", clock, calendar,
+            case LeadClocks.ReturnReminderAction when part is { Status: RecipientStatus.Received, ReturnClock: { } clock } && Before(clock):
+                return Clock(state, action, deadline, LeadClocks.Return, part.Department, part.Department, "reminder", clock, calendar,
                     $"Today is the last working day to return lead {state.LeadId} if {part.Department} is not competent for it.", [part.Department]);
 
             case LeadClocks.ReturnWindowClosedAction when part is { Status: RecipientStatus.Received, ReturnClock: { } clock }:
-                return Clock(Replace(state, part, part with { ReturnWindowClosedAt = now }), action, deadline, LeadClocks.Return, part.Department, "window-closed", clock, calendar,
+                return Clock(Replace(state, part, part with { ReturnWindowClosedAt = now }), action, deadline, LeadClocks.Return, part.Department, part.Department,
+                    "window-closed", clock, calendar,
                     $"The return window of lead {state.LeadId} has closed: {part.Department} is taken to be handling it, and a return from now on is late.",
                     [part.Department, rules.Coordinator]);
 
-            case LeadClocks.FeedbackReminderAction when part is { Status: RecipientStatus.Handled, FeedbackClock: { } clock }:
-                return Clock(state, action, deadline, LeadClocks.Feedback, part.Department, "reminder", clock, calendar,
+            case LeadClocks.FeedbackReminderAction when part is { Status: RecipientStatus.Handled, FeedbackClock: { } clock } && Before(clock):
+                return Clock(state, action, deadline, LeadClocks.Feedback, part.Department, part.Department, "reminder", clock, calendar,
                     $"Today is the last working day to feed back the result of lead {state.LeadId}.", [part.Department]);
 
             case LeadClocks.FeedbackOverdueAction when part is { Status: RecipientStatus.Handled, FeedbackClock: { } clock }:
-                return Clock(Replace(state, part, part with { FeedbackOverdueAt = now }), action, deadline, LeadClocks.Feedback, part.Department, "overdue", clock, calendar,
-                    $"The result of lead {state.LeadId} was not fed back in time (超期未反馈).", [part.Department, rules.Coordinator]);
+                return Clock(Replace(state, part, part with { FeedbackOverdueAt = now }), action, deadline, LeadClocks.Feedback, part.Department, part.Department,
+                    "overdue", clock, calendar, $"The result of lead {state.LeadId} was not fed back in time (超期未反馈).", [part.Department, rules.Coordinator]);
 
             default:
                 return null;
@@ -353,8 +359,9 @@ public static class LeadMachine
         return seesEverything || state.SubmittedBy == principal || state.Recipients.Any(r => r.Department == principal);
     }
 
+    /// <param name="owner">The department in the deadline's name (none for the coordinator's relay clock).</param>
     private static LeadTransition Clock(
-        LeadState state, string action, string deadline, string clock, string department, string kind, ClockBasis basis, WorkingDayCalendar calendar, string message, IReadOnlyList<string> to)
+        LeadState state, string action, string deadline, string clock, string? owner, string department, string kind, ClockBasis basis, WorkingDayCalendar calendar, string message, IReadOnlyList<string> to)
     {
         var due = basis.On(calendar);
         var subject = kind switch
@@ -366,7 +373,9 @@ public static class LeadMachine
         var body = new LeadClockNotice(state.LeadId, clock, department, kind, due, message);
         var notices = to.Distinct(StringComparer.Ordinal).Select(d => new LeadNotice(LeadAudience.Department, d, subject, body)).ToArray();
         var details = new { clock, department, deadline = due, notified = notices.Select(n => n.Recipient).ToArray() };
-        return new LeadTransition(state, action, details, notices, [], [], [deadline]);
+        // Once the deadline itself has come, its reminder has nothing left to say.
+        IReadOnlyList<string> stop = kind == "reminder" ? [] : [LeadClocks.Name(clock, owner, reminder: true)];
+        return new LeadTransition(state, action, details, notices, [], stop, [deadline]);
     }
 
     private static LeadRejection? Check(LeadState state, string caller, string what, IReadOnlyCollection<RecipientStatus> allowed)
@@ -383,7 +392,7 @@ public static class LeadMachine
             return new LeadRejection(
                 LeadRejectionKind.Conflict,
                 $"Lead {state.LeadId} is '{status}' for {caller}; to {what} it, it must be {string.Join(" or ", allowed.Select(s => $"'{LeadNames.Of(s)}'"))}.",
-                Status: status);
+                State: status);
         }
 
         return null;
