@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Integration.Tests.Support;
 
@@ -12,6 +14,7 @@ namespace Integration.Tests.Support;
 public class PlatformFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase);
+    private TimeProvider? time;
 
     public PlatformFactory(string environment = "Development")
     {
@@ -27,6 +30,13 @@ public class PlatformFactory : WebApplicationFactory<Program>
     public PlatformFactory With(string key, string? value)
     {
         settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Replaces the app's clock, e.g. with a <see cref="ManualTimeProvider"/>; call before the first client.</summary>
+    public PlatformFactory WithTime(TimeProvider clock)
+    {
+        time = clock;
         return this;
     }
 
@@ -46,6 +56,11 @@ public class PlatformFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (time is { } clock)
+        {
+            builder.ConfigureServices(services => services.RemoveAll<TimeProvider>().AddSingleton(clock));
         }
     }
 
