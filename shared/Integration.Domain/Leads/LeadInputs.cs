@@ -25,7 +25,16 @@ public static partial class LeadInputs
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     public const int MaxParties = 100;
-    public const int MaxEvidence = 500;
+    public const int MaxEvidence = 200;
+
+    /// <summary>
+    /// A lead's JSON as stored (non-ASCII escaped) may take at most this many characters: Azure Table
+    /// storage keeps a record's state and each outbound message in one string property of at most 32K
+    /// characters, and a lead grows as its recipients sign, return and report.
+    /// </summary>
+    public const int MaxStoredLength = 20_000;
+
+    private static readonly JsonSerializerOptions StoredForm = new(JsonSerializerDefaults.Web);
 
     public static LeadSubmission? Submission(JsonElement body, FieldErrors errors, DateTimeOffset now, IReadOnlyCollection<string> industries)
     {
@@ -48,7 +57,7 @@ public static partial class LeadInputs
         var tenderId = Optional(f.String("tenderId", required: false, maxLength: 64));
         var category = f.OneOf("category", LeadVocabulary.Categories);
         var industry = f.OneOf("industry", industries, required: false);
-        var summary = f.String("summary", maxLength: 4000);
+        var summary = f.String("summary", maxLength: 2000);
         var parties = NonEmpty(f, body, "parties", f.Array("parties", Party, maxItems: MaxParties), "party");
         var evidence = NonEmpty(f, body, "evidence", f.Array("evidence", Evidence, maxItems: MaxEvidence), "item of the material catalogue");
         // Indexes only match the caller's array when every item was read.
@@ -73,7 +82,15 @@ public static partial class LeadInputs
             return null;
         }
 
-        return new LeadSubmission(leadId!, discoveredAt!.Value, projectCode!, tenderId, category!, industry, summary!, parties, evidence, suspectedCrime!.Value, source);
+        var submission = new LeadSubmission(leadId!, discoveredAt!.Value, projectCode!, tenderId, category!, industry, summary!, parties, evidence, suspectedCrime!.Value, source);
+        var stored = JsonSerializer.Serialize(submission, StoredForm).Length;
+        if (stored > MaxStoredLength)
+        {
+            f.Add("$", $"The lead takes {stored} characters as stored; at most {MaxStoredLength} fit in one record. Shorten the summary or the material names, or send fewer, larger materials.");
+            return null;
+        }
+
+        return submission;
     }
 
     public static ReceiptInput? Receipt(JsonElement body, FieldErrors errors)
@@ -120,7 +137,7 @@ public static partial class LeadInputs
     public static ReturnInput? Return(JsonElement body, FieldErrors errors)
     {
         var f = new JsonFields(body, errors);
-        var reason = f.String("reason", maxLength: 4000);
+        var reason = f.String("reason", maxLength: 2000);
         return errors.IsEmpty ? new ReturnInput(reason!) : null;
     }
 
@@ -136,7 +153,7 @@ public static partial class LeadInputs
     {
         var f = new JsonFields(body, errors);
         var outcome = f.OneOf("outcome", LeadVocabulary.Outcomes);
-        var decision = f.String("decision", maxLength: 4000);
+        var decision = f.String("decision", maxLength: 2000);
         var completedAt = NotInFuture(f, "completedAt", now, required: false);
         return errors.IsEmpty ? new ResultInput(outcome!, decision!, completedAt) : null;
     }
@@ -214,7 +231,7 @@ public static partial class LeadInputs
         }
 
         var organization = Optional(f.String("organization", required: false, maxLength: 200));
-        var note = Optional(f.String("note", required: false, maxLength: 4000));
+        var note = Optional(f.String("note", required: false, maxLength: 2000));
         return new LeadSource(channel ?? "", name, idNumber, phone, email, organization, note);
     }
 

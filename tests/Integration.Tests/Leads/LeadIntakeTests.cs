@@ -167,6 +167,22 @@ public sealed class LeadIntakeTests(LeadIntakeTests.Platform platform) : IClassF
     }
 
     [Fact]
+    public async Task A_lead_too_large_for_one_record_is_a_400()
+    {
+        platform.SetTime(LeadPlatform.Start);
+        var lead = LeadPlatform.Lead("intake-huge");
+        var evidence = new JsonArray();
+        for (var i = 0; i < 120; i++)
+        {
+            evidence.Add(new JsonObject { ["name"] = new string('证', 40), ["sha256"] = i.ToString("x64", CultureInfo.InvariantCulture), ["uri"] = $"https://ggzy.weihai.example/evidence/{i}.pdf" });
+        }
+
+        lead["evidence"] = evidence;
+        var problem = await (await platform.PostAsync("trading-center", "/api/leads", lead)).ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["$"], problem.ErrorFields());
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_is_a_400()
     {
         using var content = new StringContent("{\"leadId\": ", Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
