@@ -69,7 +69,7 @@ public sealed class LeadService(
         var key = Key(submission.LeadId);
         if (await records.GetAsync<LeadState>(key, cancellationToken) is { } existing)
         {
-            return Repeat(existing, submission);
+            return Repeat(existing, submission, caller.Id);
         }
 
         var claiming = await supervision.ClaimingDepartmentsAsync(submission.ProjectCode, cancellationToken);
@@ -85,7 +85,7 @@ public sealed class LeadService(
         {
             // Another request stored the same id a moment ago: answer as for any repeat.
             var stored = await records.GetAsync<LeadState>(key, cancellationToken) ?? throw new InvalidOperationException($"{key} vanished after a conflict.");
-            return Repeat(stored, submission);
+            return Repeat(stored, submission, caller.Id);
         }
     }
 
@@ -152,8 +152,9 @@ public sealed class LeadService(
 
     public bool IsDepartment(string id) => registry.IsDepartment(id);
 
-    private static LeadOutcome Repeat(Record<LeadState> existing, LeadSubmission submission) =>
-        existing.State.Fingerprint == submission.Fingerprint()
+    /// <summary>Only the submitter's own repeat is answered with the lead: anyone else learns no more than that the id is taken.</summary>
+    private static LeadOutcome Repeat(Record<LeadState> existing, LeadSubmission submission, string submitter) =>
+        existing.State.Fingerprint == submission.Fingerprint() && existing.State.SubmittedBy == submitter
             ? new LeadOutcome(existing, null)
             : new LeadOutcome(existing, new LeadRejection(
                 LeadRejectionKind.Conflict,
