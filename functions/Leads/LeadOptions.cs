@@ -23,10 +23,15 @@ public sealed class LeadOptions
     /// <summary>The principals that may submit leads: the trading centre (and, in another municipality, its branches).</summary>
     public string[] Submitters { get; set; } = ["trading-center"];
 
-    /// <summary>Every problem with the options, naming the setting.</summary>
-    public IEnumerable<string> Problems(PrincipalRegistry registry)
+    /// <summary>
+    /// Every problem with the options, naming the setting. The default police and submitter may be
+    /// missing from a municipality's file (then nobody receives leads alongside the supervisor, or
+    /// nobody submits them), but a value someone configured must name a principal that exists.
+    /// </summary>
+    public IEnumerable<string> Problems(PrincipalRegistry registry, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(configuration);
         foreach (var (name, value) in new[] { (nameof(RelayWorkingDays), RelayWorkingDays), (nameof(ReturnWorkingDays), ReturnWorkingDays), (nameof(FeedbackWorkingDays), FeedbackWorkingDays) })
         {
             if (value is < 1 or > WorkingDayCalendar.MaxWorkingDays)
@@ -35,19 +40,17 @@ public sealed class LeadOptions
             }
         }
 
-        if (!registry.IsDepartment(Police))
+        if (configuration.GetSection($"{Section}:{nameof(Police)}").Exists() && !registry.IsDepartment(Police))
         {
             yield return $"{Section}:{nameof(Police)} names '{Police}', which is not a department of {registry.Municipality}.";
         }
 
-        if (Submitters.Length == 0)
+        if (configuration.GetSection($"{Section}:{nameof(Submitters)}").Exists())
         {
-            yield return $"{Section}:{nameof(Submitters)} names nobody.";
-        }
-
-        foreach (var submitter in Submitters.Where(s => registry.Find(s) is null))
-        {
-            yield return $"{Section}:{nameof(Submitters)} names '{submitter}', which is not a principal of {registry.Municipality}.";
+            foreach (var submitter in Submitters.Where(s => registry.Find(s) is null))
+            {
+                yield return $"{Section}:{nameof(Submitters)} names '{submitter}', which is not a principal of {registry.Municipality}.";
+            }
         }
     }
 }

@@ -36,7 +36,11 @@ public sealed class LeadService(
     public const string DepartmentProperty = "department";
 
     public LeadRules Rules { get; } = new(
-        options.Value.RelayWorkingDays, options.Value.ReturnWorkingDays, options.Value.FeedbackWorkingDays, responsibilities.Coordinator, options.Value.Police);
+        options.Value.RelayWorkingDays,
+        options.Value.ReturnWorkingDays,
+        options.Value.FeedbackWorkingDays,
+        responsibilities.Coordinator,
+        registry.IsDepartment(options.Value.Police) ? options.Value.Police : null);
 
     public WorkingDayCalendar Calendar => calendar.Current;
 

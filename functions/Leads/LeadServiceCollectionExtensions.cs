@@ -22,11 +22,11 @@ public static class LeadServiceCollectionExtensions
         return services;
     }
 
-    private sealed class LeadOptionsValidation(PrincipalRegistry registry) : IValidateOptions<LeadOptions>
+    private sealed class LeadOptionsValidation(PrincipalRegistry registry, IConfiguration configuration) : IValidateOptions<LeadOptions>
     {
         public ValidateOptionsResult Validate(string? name, LeadOptions options)
         {
-            var problems = options.Problems(registry).ToArray();
+            var problems = options.Problems(registry, configuration).ToArray();
             return problems.Length == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
     }

@@ -2,8 +2,8 @@ using Integration.Domain.Calendar;
 
 namespace Integration.Domain.Leads;
 
-/// <summary>The configured numbers and parties of the lead flow.</summary>
-public sealed record LeadRules(int RelayWorkingDays, int ReturnWorkingDays, int FeedbackWorkingDays, string Coordinator, string Police);
+/// <summary>The configured numbers and parties of the lead flow; <see cref="Police"/> is null where police are not on the platform.</summary>
+public sealed record LeadRules(int RelayWorkingDays, int ReturnWorkingDays, int FeedbackWorkingDays, string Coordinator, string? Police);
 
 /// <summary>What a command on a lead comes to: a transition to commit, or why not.</summary>
 public abstract record LeadDecision;

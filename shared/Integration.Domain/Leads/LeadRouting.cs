@@ -14,7 +14,8 @@ public sealed record LeadRouteDecision(IReadOnlyList<LeadRoute> Recipients, stri
 /// </summary>
 public static class LeadRouting
 {
-    public static LeadRouteDecision Decide(LeadSubmission lead, IReadOnlyList<string> claiming, ResponsibilityList list, string police)
+    /// <param name="police">The police department, or null in a municipality that has none on the platform.</param>
+    public static LeadRouteDecision Decide(LeadSubmission lead, IReadOnlyList<string> claiming, ResponsibilityList list, string? police)
     {
         ArgumentNullException.ThrowIfNull(lead);
         ArgumentNullException.ThrowIfNull(claiming);
@@ -44,7 +45,7 @@ public static class LeadRouting
             assignment = $"no department has claimed project {lead.ProjectCode} and the lead names no industry: the coordinator routes it";
         }
 
-        if (LeadVocabulary.GoesToPolice(lead.Category, lead.SuspectedCrime) && routes.All(r => r.Department != police))
+        if (police is not null && LeadVocabulary.GoesToPolice(lead.Category, lead.SuspectedCrime) && routes.All(r => r.Department != police))
         {
             var why = lead.SuspectedCrime ? "a suspected crime" : $"category {lead.Category}";
             routes.Add(new LeadRoute(police, RecipientRole.Police, $"{why}: police receive it at the same time"));

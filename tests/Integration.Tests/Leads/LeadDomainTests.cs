@@ -94,6 +94,10 @@ public sealed class LeadDomainTests
         Assert.NotNull(routing.AssignmentReason);
     }
 
+    [Fact]
+    public void Where_police_are_not_on_the_platform_nothing_goes_to_police() =>
+        Assert.Equal(["housing"], LeadRouting.Decide(Submission(category: "fraud"), [], List, police: null).Recipients.Select(r => r.Department));
+
     [Theory]
     [InlineData("bid-rigging", false, true)]
     [InlineData("fraud", false, true)]
