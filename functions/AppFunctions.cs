@@ -5,6 +5,7 @@ using Integration.Functions.Identity;
 using Integration.Functions.Operations;
 using Integration.Domain.Identity;
 using Integration.Functions.Infrastructure.Topics;
+using Integration.Functions.Leads;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
 
@@ -23,6 +24,7 @@ public static class AppFunctions
         CalendarAdminFunctions.Register(functions);
         DeadLetterFunctions.Register(functions);
         DurableFunctions.Register(functions);
+        LeadFunctions.Register(functions);
         return functions;
     }
 
@@ -30,6 +32,13 @@ public static class AppFunctions
     public static TopicTopology Topology(PrincipalRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        return new TopicTopology { Topics = [DurableFunctions.Topic()] };
+        return new TopicTopology
+        {
+            Topics =
+            [
+                DurableFunctions.Topic(),
+                .. LeadFunctions.Topics(registry),
+            ],
+        };
     }
 }

@@ -4,6 +4,7 @@ using Integration.Functions.Calendar;
 using Integration.Functions.Health;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure;
+using Integration.Functions.Leads;
 using Integration.Functions.Platform;
 
 // The composition root: the only place that reads the wall clock (through TimeProvider.System)
@@ -47,6 +48,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnore
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<TableStoreHealthCheck>("store");
+builder.Services.AddLeads(builder.Configuration);
 
 var catalogue = AppFunctions.Catalogue();
 builder.Services.AddFunctionHost(catalogue, AppFunctions.Topology(registry));

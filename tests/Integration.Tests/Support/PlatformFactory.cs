@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Integration.Tests.Support;
 
@@ -39,6 +40,10 @@ public class PlatformFactory : WebApplicationFactory<Program>
         serviceChanges.Add(change);
         return this;
     }
+
+    /// <summary>Replaces the app's clock, e.g. with a <see cref="ManualTimeProvider"/>; call before the first client.</summary>
+    public PlatformFactory WithTime(TimeProvider clock) =>
+        WithServices(services => services.RemoveAll<TimeProvider>().AddSingleton(clock));
 
     /// <summary>A client that authenticates as <paramref name="principalId"/> with its development key.</summary>
     public HttpClient ClientFor(string principalId)

@@ -1,0 +1,198 @@
+using System.Text.Json;
+using Integration.Domain.Approvals;
+using Integration.Domain.Calendar;
+using Integration.Domain.Identity;
+using Integration.Domain.Kernel;
+using Integration.Domain.Leads;
+using Integration.Domain.Routing;
+using Integration.Functions.Calendar;
+using Integration.Functions.Platform.Records;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Leads;
+
+/// <summary>What a command on a lead came to: the record as it now is, or why nothing changed.</summary>
+public sealed record LeadOutcome(Record<LeadState>? Record, LeadRejection? Rejection, bool Created = false)
+{
+    public static readonly LeadOutcome NotFound = new(null, null);
+}
+
+/// <summary>
+/// Runs the lead commands: reads the record, lets the pure <see cref="LeadMachine"/> decide, and commits
+/// the transition with its history entry, messages and deadlines in one write.
+/// </summary>
+public sealed class LeadService(
+    RecordStore records,
+    CalendarSource calendar,
+    TimeProvider time,
+    ResponsibilityList responsibilities,
+    PrincipalRegistry registry,
+    IOptions<LeadOptions> options)
+{
+    public const string LeadsTopic = "leads";
+    public const string FeedbackTopic = "lead-feedback";
+
+    /// <summary>The application property every lead message is filtered on: the principal it is for.</summary>
+    public const string DepartmentProperty = "department";
+
+    public LeadRules Rules { get; } = new(
+        options.Value.RelayWorkingDays,
+        options.Value.ReturnWorkingDays,
+        options.Value.FeedbackWorkingDays,
+        responsibilities.Coordinator,
+        registry.IsDepartment(options.Value.Police) ? options.Value.Police : null);
+
+    public WorkingDayCalendar Calendar => calendar.Current;
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public bool MaySubmit(Principal caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return options.Value.Submitters.Contains(caller.Id, StringComparer.Ordinal);
+    }
+
+    public static RecordKey Key(string leadId) => new(LeadMachine.Kind, leadId);
+
+    /// <summary>
+    /// Intake: stores the lead and relays it in the same write. The same lead sent again answers with
+    /// what is stored and relays nothing; a different lead under the same id is a conflict.
+    /// </summary>
+    public async Task<LeadOutcome> SubmitAsync(Principal caller, JsonElement body, IProjectSupervision supervision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(supervision);
+        var now = Now;
+        var errors = new FieldErrors();
+        var submission = LeadInputs.Submission(body, errors, now, responsibilities.Industries.Keys.ToArray());
+        if (submission is null)
+        {
+            return new LeadOutcome(null, new LeadRejection(LeadRejectionKind.Invalid, "One or more fields are invalid.", errors.ToDictionary()));
+        }
+
+        var key = Key(submission.LeadId);
+        if (await records.GetAsync<LeadState>(key, cancellationToken) is { } existing)
+        {
+            return Repeat(existing, submission, caller.Id);
+        }
+
+        var claiming = await supervision.ClaimingDepartmentsAsync(submission.ProjectCode, cancellationToken);
+        var routing = LeadRouting.Decide(submission, claiming.Where(registry.IsDepartment).ToArray(), responsibilities, Rules.Police);
+        var current = Calendar;
+        var transition = LeadMachine.Submit(submission, caller.Id, routing, now, current, Rules);
+        try
+        {
+            var result = await records.CreateAsync(key, ToChange(transition, caller.Id, now, current), cancellationToken);
+            return new LeadOutcome(result.Record, null, Created: true);
+        }
+        catch (RecordExistsException)
+        {
+            // Another request stored the same id a moment ago: answer as for any repeat.
+            var stored = await records.GetAsync<LeadState>(key, cancellationToken) ?? throw new InvalidOperationException($"{key} vanished after a conflict.");
+            return Repeat(stored, submission, caller.Id);
+        }
+    }
+
+    /// <summary>
+    /// Runs a command against the lead's current state; on a concurrent write it decides again on the
+    /// fresh state, so two recipients acting at once never overwrite each other.
+    /// </summary>
+    public async Task<LeadOutcome> ActAsync(string leadId, string principal, Func<LeadState, DateTimeOffset, WorkingDayCalendar, LeadDecision> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        var key = Key(leadId);
+        if (await records.GetAsync<LeadState>(key, cancellationToken) is null)
+        {
+            return LeadOutcome.NotFound;
+        }
+
+        LeadRejection? rejection = null;
+        var result = await records.UpdateAsync<LeadState>(key, record =>
+        {
+            var now = Now;
+            var current = Calendar;
+            switch (decide(record.State, now, current))
+            {
+                case LeadTransition transition:
+                    rejection = null;
+                    return ToChange(transition, principal, now, current);
+                case LeadRejection rejected:
+                    rejection = rejected;
+                    return null;
+                default:
+                    throw new InvalidOperationException("A lead command decided neither a transition nor a rejection.");
+            }
+        }, cancellationToken);
+        return new LeadOutcome(result.Record, rejection);
+    }
+
+    /// <summary>A clock came due: records its reminder or warning and tells the parties, unless the step was taken meanwhile.</summary>
+    public async Task OnDeadlineAsync(DeadlineDue due, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(due);
+        await records.UpdateAsync<LeadState>(due.Key, record =>
+        {
+            if (!due.IsCurrentFor(record))
+            {
+                return null;
+            }
+
+            var now = Now;
+            var current = Calendar;
+            var department = record.Deadline(due.Deadline)?.Data;
+            var transition = LeadMachine.OnDeadline(record.State, due.Action, due.Deadline, department, now, current, Rules);
+            return transition is null ? null : ToChange(transition, "system:clock", now, current);
+        }, cancellationToken);
+    }
+
+    public Task<Record<LeadState>?> GetAsync(string leadId, CancellationToken cancellationToken) =>
+        records.GetAsync<LeadState>(Key(leadId), cancellationToken);
+
+    public Task<IReadOnlyList<Domain.Audit.AuditEntry>> HistoryAsync(string leadId, CancellationToken cancellationToken) =>
+        records.HistoryAsync(Key(leadId), cancellationToken);
+
+    public IAsyncEnumerable<Record<LeadState>> AllAsync(CancellationToken cancellationToken) =>
+        records.ScanAsync<LeadState>(LeadMachine.Kind, cancellationToken);
+
+    public bool IsDepartment(string id) => registry.IsDepartment(id);
+
+    /// <summary>Only the submitter's own repeat is answered with the lead: anyone else learns no more than that the id is taken.</summary>
+    private static LeadOutcome Repeat(Record<LeadState> existing, LeadSubmission submission, string submitter) =>
+        existing.State.Fingerprint == submission.Fingerprint() && existing.State.SubmittedBy == submitter
+            ? new LeadOutcome(existing, null)
+            : new LeadOutcome(existing, new LeadRejection(
+                LeadRejectionKind.Conflict,
+                $"Lead {submission.LeadId} was already submitted with different content; a lead id names one lead. Send corrections as a new lead.",
+                State: LeadNames.Of(existing.State.Status)));
+
+    private static Change<LeadState> ToChange(LeadTransition transition, string principal, DateTimeOffset now, WorkingDayCalendar current)
+    {
+        var leadId = transition.State.LeadId;
+        return new Change<LeadState>
+        {
+            State = transition.State,
+            Action = transition.Action,
+            Principal = principal,
+            Details = transition.Details,
+            Messages = transition.Notices.Select(n => new OutboundMessage(
+                n.Audience == LeadAudience.Department ? LeadsTopic : FeedbackTopic,
+                n.Subject,
+                n.Body,
+                new Dictionary<string, string> { [DepartmentProperty] = n.Recipient, ["leadId"] = leadId })).ToList(),
+            Schedule = transition.Start
+                .Select(c => Schedule(c, current))
+                // A reminder whose moment has passed would only arrive after the fact.
+                .Where(s => !(s.Basis?.Anchor == DeadlineAnchor.StartOfLastDay && s.DueAt <= now))
+                .ToList(),
+            Cancel = transition.Stop.ToList(),
+            Fired = transition.Fired.ToList(),
+        };
+    }
+
+    private static DeadlineSchedule Schedule(LeadClockStart clock, WorkingDayCalendar current)
+    {
+        var basis = new WorkingDayBasis(clock.Basis.From, clock.Basis.WorkingDays, clock.Reminder ? DeadlineAnchor.StartOfLastDay : DeadlineAnchor.Due);
+        var (dueAt, provisional) = WorkingDayDeadlines.Count(current, basis);
+        return new DeadlineSchedule(clock.Name, clock.Action, dueAt, provisional, basis, clock.Department);
+    }
+}

@@ -1,0 +1,33 @@
+using Integration.Domain.Approvals;
+using Integration.Domain.Identity;
+using Integration.Functions.Platform.Records;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Leads;
+
+public static class LeadServiceCollectionExtensions
+{
+    /// <summary>The lead flow's options (checked at start-up), its service and its deadline handler.</summary>
+    public static IServiceCollection AddLeads(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<LeadOptions>().Bind(configuration.GetSection(LeadOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LeadOptions>, LeadOptionsValidation>();
+
+        // Until claims are recorded by the approval flow, routing falls back to the responsibility list.
+        services.TryAddSingleton<IProjectSupervision, NoProjectSupervision>();
+        services.AddSingleton<LeadService>();
+        services.AddSingleton<IDeadlineHandler, LeadDeadlineHandler>();
+        return services;
+    }
+
+    private sealed class LeadOptionsValidation(PrincipalRegistry registry, IConfiguration configuration) : IValidateOptions<LeadOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, LeadOptions options)
+        {
+            var problems = options.Problems(registry, configuration).ToArray();
+            return problems.Length == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}
