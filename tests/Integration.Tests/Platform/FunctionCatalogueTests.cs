@@ -23,6 +23,14 @@ public sealed class FunctionCatalogueTests
         "deadline-due: topic deadlines/records",
         "outbox-sweep: timer %Durable:OutboxSweepSchedule%",
         "processed-messages-cleanup: timer %Durable:CleanupSchedule%",
+        "lead-submit: http POST /api/leads",
+        "lead-list: http GET /api/leads",
+        "lead-get: http GET /api/leads/{leadId}",
+        "lead-receipt: http POST /api/leads/{leadId}/receipt",
+        "lead-return: http POST /api/leads/{leadId}/return",
+        "lead-completion: http POST /api/leads/{leadId}/completion",
+        "lead-result: http POST /api/leads/{leadId}/result",
+        "lead-route: http POST /api/leads/{leadId}/route",
     ];
 
     [Fact]
