@@ -55,7 +55,7 @@ public sealed class OutboxDispatcher(ITableStore store, ITopicPublisher publishe
     private async Task PublishAsync(TableEntity row, CancellationToken cancellationToken)
     {
         var topic = row.GetString("Topic") ?? throw new InvalidOperationException($"Outbox row {row.PartitionKey}/{row.RowKey} has no topic.");
-        var message = JsonSerializer.Deserialize<TopicMessage>(row.GetString("Message") ?? "null", RecordJson.Options)
+        var message = JsonSerializer.Deserialize<TopicMessage>(LongText.Get(row, "Message") ?? "null", RecordJson.Options)
             ?? throw new InvalidOperationException($"Outbox row {row.PartitionKey}/{row.RowKey} has no message.");
         await publisher.PublishAsync(topic, message, cancellationToken);
         try

@@ -133,17 +133,18 @@ public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, Time
         var stateJson = JsonSerializer.Serialize(change.State, RecordJson.Options);
         var operations = new List<TableOperation>();
 
-        var stateRow = new TableEntity(pk, StateRow, new Dictionary<string, object?>
+        var stateProperties = new Dictionary<string, object?>
         {
             ["RowType"] = "state",
             ["Kind"] = key.Kind,
             ["Id"] = key.Id,
-            ["State"] = stateJson,
             ["Version"] = version,
             ["LastSeq"] = entry.Sequence,
             ["LastHash"] = entry.Hash,
             ["UpdatedAt"] = now,
-        });
+        };
+        LongText.Put(stateProperties, "State", stateJson);
+        var stateRow = new TableEntity(pk, StateRow, stateProperties);
         operations.Add(current is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, current.ETag));
         operations.Add(TableOperation.Insert(HistoryRow(pk, entry)));
 
@@ -236,27 +237,30 @@ public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, Time
         return JsonSerializer.Serialize(data, RecordJson.Options);
     }
 
-    private static TableEntity HistoryRow(string pk, AuditEntry entry) => new(pk, HistoryKey(entry.Sequence), new Dictionary<string, object?>
+    private static TableEntity HistoryRow(string pk, AuditEntry entry)
     {
-        ["RowType"] = "history",
-        ["Seq"] = entry.Sequence,
-        ["At"] = entry.At,
-        ["Principal"] = entry.Principal,
-        ["Action"] = entry.Action,
-        ["Data"] = entry.Data,
-        ["PrevHash"] = entry.PreviousHash,
-        ["Hash"] = entry.Hash,
-    });
+        var properties = new Dictionary<string, object?>
+        {
+            ["RowType"] = "history",
+            ["Seq"] = entry.Sequence,
+            ["At"] = entry.At,
+            ["Principal"] = entry.Principal,
+            ["Action"] = entry.Action,
+            ["PrevHash"] = entry.PreviousHash,
+            ["Hash"] = entry.Hash,
+        };
+        LongText.Put(properties, "Data", entry.Data);
+        return new TableEntity(pk, HistoryKey(entry.Sequence), properties);
+    }
 
     private static string HistoryKey(long sequence) => HistoryPrefix + sequence.ToString("D10", CultureInfo.InvariantCulture);
 
-    private static TableEntity OutboxRow(string pk, string topic, TopicMessage message) =>
-        new(pk, OutboxPrefix + message.MessageId.Replace(pk + ":", "", StringComparison.Ordinal), new Dictionary<string, object?>
-        {
-            ["RowType"] = "outbox",
-            ["Topic"] = topic,
-            ["Message"] = JsonSerializer.Serialize(message, RecordJson.Options),
-        });
+    private static TableEntity OutboxRow(string pk, string topic, TopicMessage message)
+    {
+        var properties = new Dictionary<string, object?> { ["RowType"] = "outbox", ["Topic"] = topic };
+        LongText.Put(properties, "Message", JsonSerializer.Serialize(message, RecordJson.Options));
+        return new TableEntity(pk, OutboxPrefix + message.MessageId.Replace(pk + ":", "", StringComparison.Ordinal), properties);
+    }
 
     private static TableEntity DeadlineRow(string pk, Deadline d) => new(pk, DeadlinePrefix + d.Name, new Dictionary<string, object?>
     {
@@ -286,7 +290,7 @@ public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, Time
         row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
         row.GetString("Principal") ?? "",
         row.GetString("Action") ?? "",
-        row.GetString("Data") ?? "null",
+        LongText.Get(row, "Data") ?? "null",
         row.GetString("PrevHash") ?? "",
         row.GetString("Hash") ?? "");
 
@@ -301,7 +305,7 @@ public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, Time
         var lastSeq = state.GetInt64("LastSeq") ?? 0;
         var last = await store.GetAsync(Table, key.PartitionKey, HistoryKey(lastSeq), cancellationToken)
             ?? throw new InvalidOperationException($"{key}: history entry {lastSeq} is missing.");
-        var value = JsonSerializer.Deserialize<T>(state.GetString("State") ?? "null", RecordJson.Options)
+        var value = JsonSerializer.Deserialize<T>(LongText.Get(state, "State") ?? "null", RecordJson.Options)
             ?? throw new InvalidOperationException($"{key}: the stored state is empty.");
         return new Record<T>(key, value, state.GetInt64("Version") ?? 0, state.ETag ?? "*", ToEntry(last), deadlines);
     }

@@ -128,6 +128,22 @@ public abstract class RecordStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_state_longer_than_a_table_property_round_trips()
+    {
+        // Azure Table storage keeps at most 32K characters in one string property.
+        var key = NewKey();
+        var note = string.Concat(Enumerable.Range(0, 15_000).Select(i => $"{i % 10}材料"));
+        await Records.CreateAsync(key, TestTopics.Step(new Counter(1, note), "test.created", "ndrc",
+            new OutboundMessage(TestTopics.Events, "test.long", new { note })), Ct);
+        await Records.UpdateAsync<Counter>(key, r => TestTopics.Step(r.State with { Value = 2 }, "test.incremented"), Ct);
+
+        Assert.Equal(note, (await Records.GetAsync<Counter>(key, Ct))!.State.Note);
+        var message = Assert.Single(await Services.DrainAsync(1, TimeSpan.FromSeconds(10)));
+        Assert.Equal(note, JsonDocument.Parse(message.Body).RootElement.GetProperty("note").GetString());
+        Assert.True(AuditChain.Verify(key.PartitionKey, await Records.HistoryAsync(key, Ct)).Valid);
+    }
+
+    [Fact]
     public async Task A_deadline_fires_once_through_the_bus_and_is_marked_fired()
     {
         var (key, due) = await CreateWithDeadlineAsync(TimeSpan.FromMilliseconds(300));
