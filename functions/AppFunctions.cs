@@ -1,3 +1,4 @@
+using Integration.Functions.Approvals;
 using Integration.Functions.Audit;
 using Integration.Functions.Calendar;
 using Integration.Functions.Health;
@@ -23,6 +24,7 @@ public static class AppFunctions
         CalendarAdminFunctions.Register(functions);
         DeadLetterFunctions.Register(functions);
         DurableFunctions.Register(functions);
+        ApprovalFunctions.Register(functions);
         return functions;
     }
 
@@ -30,6 +32,6 @@ public static class AppFunctions
     public static TopicTopology Topology(PrincipalRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        return new TopicTopology { Topics = [DurableFunctions.Topic()] };
+        return new TopicTopology { Topics = [DurableFunctions.Topic(), .. ApprovalFunctions.Topics(registry)] };
     }
 }
