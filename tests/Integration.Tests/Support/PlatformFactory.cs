@@ -1,7 +1,10 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Integration.Tests.Support;
 
@@ -12,12 +15,16 @@ namespace Integration.Tests.Support;
 public class PlatformFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings = new(StringComparer.OrdinalIgnoreCase);
+    private TimeProvider? time;
 
     public PlatformFactory(string environment = "Development")
     {
         Environment = environment;
         DataPath = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
         settings["Storage:DataPath"] = DataPath;
+
+        // Development points the pull at the built-in sample feed; tests pull only where they say so.
+        settings["Connectors:ApprovalSystem:BaseUrl"] = "";
     }
 
     public string Environment { get; }
@@ -27,6 +34,13 @@ public class PlatformFactory : WebApplicationFactory<Program>
     public PlatformFactory With(string key, string? value)
     {
         settings[key] = value;
+        return this;
+    }
+
+    /// <summary>Replaces the app's clock, e.g. with a <see cref="ManualTimeProvider"/>.</summary>
+    public PlatformFactory WithTime(TimeProvider clock)
+    {
+        time = clock;
         return this;
     }
 
@@ -46,6 +60,15 @@ public class PlatformFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (time is { } clock)
+        {
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(clock);
+            });
         }
     }
 
