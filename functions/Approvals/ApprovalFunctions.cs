@@ -268,8 +268,7 @@ public static class ApprovalFunctions
         return size;
     }
 
-    private static bool IsApprovalId(string approvalId) =>
-        approvalId.Length is > 0 and <= ApprovalReader.MaxIdLength && approvalId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+    private static bool IsApprovalId(string approvalId) => ApprovalReader.IsValidId(approvalId);
 
     /// <summary>The request body as JSON; an empty body reads as an empty object, so each required field is named.</summary>
     private static async Task<JsonElement?> ReadBodyAsync(HttpRequest request, FieldErrors errors, CancellationToken cancellationToken)

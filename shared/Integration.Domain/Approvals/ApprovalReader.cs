@@ -34,6 +34,10 @@ public static partial class ApprovalReader
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>Ids become record keys, so only characters every table store accepts in a key are allowed.</summary>
+    public static bool IsValidId(string? approvalId) =>
+        approvalId is { Length: > 0 and <= MaxIdLength } && IdPattern().IsMatch(approvalId);
+
     public static ApprovalSubmission? Read(JsonElement json, ApprovalRules rules, FieldErrors errors)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -55,7 +59,7 @@ public static partial class ApprovalReader
     private static ApprovalSubmission? Read(JsonFields f, ApprovalRules rules)
     {
         var approvalId = f.String("approvalId", maxLength: MaxIdLength);
-        if (approvalId is not null && !IdPattern().IsMatch(approvalId))
+        if (approvalId is not null && !IsValidId(approvalId))
         {
             f.Add("approvalId", $"'{approvalId}' may hold only letters, digits, '.', '_' and '-', starting with a letter or digit.");
             approvalId = null;
@@ -152,6 +156,6 @@ public static partial class ApprovalReader
     private static bool HasErrorsAt(JsonFields f, string name) =>
         f.Errors.ToDictionary().Keys.Any(k => k == f.Path(name) || k.StartsWith(f.Path(name) + "[", StringComparison.Ordinal));
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z")]
     private static partial Regex IdPattern();
 }

@@ -129,6 +129,22 @@ public sealed class ApprovalReaderTests
     }
 
     [Theory]
+    [InlineData("WHSP-2026-000123", true)]
+    [InlineData("sp_1.2", true)]
+    [InlineData("-leading-dash", false)]
+    [InlineData("with space", false)]
+    [InlineData("slash/in", false)]
+    [InlineData("hash#in", false)]
+    [InlineData("newline\n", false)]
+    [InlineData("", false)]
+    public void Approval_ids_are_limited_to_characters_safe_in_keys_and_routes(string id, bool valid) =>
+        Assert.Equal(valid, ApprovalReader.IsValidId(id));
+
+    [Fact]
+    public void An_approval_id_longer_than_64_characters_is_refused() =>
+        Assert.False(ApprovalReader.IsValidId(new string('a', 65)));
+
+    [Theory]
     [InlineData("371000", "3710")]
     [InlineData("370000", "37")]
     [InlineData("371082", "371082")]
