@@ -1,4 +1,6 @@
+using System.Net;
 using Integration.Functions.Approvals.Pull;
+using Integration.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using static Integration.Tests.Approvals.ApprovalData;
@@ -135,6 +137,37 @@ public sealed class ApprovalPullTests
             {
                 // Left to the OS's temp cleanup.
             }
+        }
+    }
+
+    [Fact]
+    public async Task A_page_cut_off_after_some_of_its_records_were_stored_is_read_again_and_stores_only_the_rest()
+    {
+        await using var feed = await ChaosFeedServer.StartAsync(seed: 13);
+        for (var i = 0; i < 14; i++)
+        {
+            feed.Put(Item(i), T0.AddMinutes(i));
+        }
+
+        feed.DownAfterPages = 1;
+        using var platform = PullPlatform(feed);
+        var first = await platform.Services.GetRequiredService<ApprovalPull>().RunAsync(Cancellation);
+        Assert.Equal(7, first.Stored);
+
+        // What a crash part-way through page two leaves: three of its records committed, the checkpoint still after page one.
+        for (var i = 7; i < 10; i++)
+        {
+            await (await platform.PushAsync(Item(i))).ReadJsonAsync(HttpStatusCode.Created);
+        }
+
+        feed.DownAfterPages = null;
+        var reports = await PullUntilCompleteAsync(platform);
+
+        Assert.Equal(3, reports.Sum(r => r.Unchanged));
+        Assert.Equal(4, reports.Sum(r => r.Stored));
+        for (var i = 0; i < 14; i++)
+        {
+            Assert.Equal("1 received 1", await StoredAsync(platform, $"P-{i:D3}"));
         }
     }
 }
