@@ -1,3 +1,4 @@
+using Integration.Functions.Approvals;
 using Integration.Functions.Audit;
 using Integration.Functions.Calendar;
 using Integration.Functions.Health;
@@ -25,6 +26,7 @@ public static class AppFunctions
         DeadLetterFunctions.Register(functions);
         DurableFunctions.Register(functions);
         LeadFunctions.Register(functions);
+        ApprovalFunctions.Register(functions);
         return functions;
     }
 
@@ -37,6 +39,7 @@ public static class AppFunctions
             Topics =
             [
                 DurableFunctions.Topic(),
+                .. ApprovalFunctions.Topics(registry),
                 .. LeadFunctions.Topics(registry),
             ],
         };

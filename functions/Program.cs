@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Integration.Functions;
+using Integration.Functions.Approvals;
 using Integration.Functions.Calendar;
 using Integration.Functions.Health;
 using Integration.Functions.Identity;
@@ -48,6 +49,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnore
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<TableStoreHealthCheck>("store");
+builder.Services.AddApprovals(builder.Configuration);
 builder.Services.AddLeads(builder.Configuration);
 
 var catalogue = AppFunctions.Catalogue();

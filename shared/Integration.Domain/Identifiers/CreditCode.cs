@@ -39,4 +39,28 @@ public static class CreditCode
     }
 
     public static bool IsValid(string? code) => Problem(code) is null;
+
+    /// <summary>Appends the GB 32100 check character to the first 17 characters of a code.</summary>
+    public static string Complete(string first17)
+    {
+        ArgumentNullException.ThrowIfNull(first17);
+        if (first17.Length != 17)
+        {
+            throw new ArgumentException("A credit code without its check character has 17 characters.", nameof(first17));
+        }
+
+        var sum = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            var value = Alphabet.IndexOf(first17[i], StringComparison.Ordinal);
+            if (value < 0)
+            {
+                throw new ArgumentException($"'{first17[i]}' is not a credit code character.", nameof(first17));
+            }
+
+            sum += value * Weights[i];
+        }
+
+        return first17 + Alphabet[(31 - (sum % 31)) % 31];
+    }
 }

@@ -151,7 +151,7 @@ public sealed class JsonFields
     }
 
     /// <summary>A nested object, read by <paramref name="read"/> with paths prefixed by the field's name.</summary>
-    public T? Object<T>(string name, Func<JsonFields, T> read, bool required = true)
+    public T? Object<T>(string name, Func<JsonFields, T?> read, bool required = true)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(read);

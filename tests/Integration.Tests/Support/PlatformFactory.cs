@@ -22,6 +22,9 @@ public class PlatformFactory : WebApplicationFactory<Program>
         Environment = environment;
         DataPath = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
         settings["Storage:DataPath"] = DataPath;
+
+        // Development points the pull at the built-in sample feed; tests pull only where they say so.
+        settings["Connectors:ApprovalSystem:BaseUrl"] = "";
     }
 
     public string Environment { get; }

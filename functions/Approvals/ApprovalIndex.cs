@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text.Json;
+using Integration.Domain.Approvals;
+using Integration.Domain.Storage;
+using Integration.Functions.Platform.Records;
+
+namespace Integration.Functions.Approvals;
+
+/// <summary>One approval as a listing shows it, read from the index without opening the record.</summary>
+public sealed record ApprovalIndexEntry(
+    string ApprovalId,
+    long Version,
+    string ProjectCode,
+    string ProjectName,
+    string Industry,
+    string RegionCode,
+    string ApprovalKind,
+    string TenderMethod,
+    DateTimeOffset ReceivedAt,
+    IReadOnlyList<ApprovalPart> Parts);
+
+/// <summary>
+/// Read models of the approval records, so listings and "who supervises this project" never scan
+/// every record: one row per approval in partition <c>all</c>, one per routed department in
+/// <c>department|{id}</c> (newest first), and one per approval under its project code.
+/// Rows are derived from a committed state and written only over an older record version, so
+/// concurrent writers cannot regress them. They are written after the commit, so a crash in
+/// between leaves a row behind until the approval changes or is received again, which rewrites it.
+/// </summary>
+public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision
+{
+    public const string Table = "ApprovalIndex";
+    public const string ProjectTable = "ApprovalProjects";
+    public const string AllPartition = "all";
+    private const int MaxAttempts = 8;
+
+    private int tablesReady;
+
+    public static string DepartmentPartition(string department) => "department|" + department;
+
+    /// <summary>Newest first: inverted ticks of the first receipt, then the id.</summary>
+    public static string RowKey(ApprovalState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return (DateTimeOffset.MaxValue.UtcTicks - state.ReceivedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + state.ApprovalId;
+    }
+
+    public async Task ProjectAsync(Record<ApprovalState> record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await EnsureTablesAsync(cancellationToken);
+        var state = record.State;
+        var rowKey = RowKey(state);
+        await WriteIfNewerAsync(Table, Row(AllPartition, rowKey, state, record.Version, OverallStatus(state), EarliestPendingDueAt(state)), record.Version, cancellationToken);
+        foreach (var part in state.Parts)
+        {
+            var row = Row(DepartmentPartition(part.Department), rowKey, state, record.Version, StoredStatus(part.Status), part.Status == ClaimStatus.Pending ? part.EffectiveDueAt : null);
+            await WriteIfNewerAsync(Table, row, record.Version, cancellationToken);
+        }
+
+        var project = new TableEntity(state.Current.ProjectCode, state.ApprovalId, new Dictionary<string, object?>
+        {
+            ["RecordVersion"] = record.Version,
+            ["ClaimedBy"] = string.Join(',', state.ClaimedBy),
+            ["Departments"] = string.Join(',', state.Parts.Select(p => p.Department)),
+        });
+        await WriteIfNewerAsync(ProjectTable, project, record.Version, cancellationToken);
+
+        // A corrected project code moves the approval to its new project.
+        foreach (var old in state.Versions.Select(v => v.Submission.ProjectCode).Distinct(StringComparer.Ordinal).Where(c => c != state.Current.ProjectCode))
+        {
+            try
+            {
+                await store.DeleteAsync(ProjectTable, old, state.ApprovalId, "*", cancellationToken);
+            }
+            catch (TableStoreException e) when (e.Kind == TableErrorKind.NotFound)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// One page of the approvals routed to <paramref name="department"/> (or of all, when null), newest
+    /// first, filtered by status. Pending and overdue depend on the clock, so those pages are filtered
+    /// after reading and may hold fewer than <paramref name="pageSize"/> items while a next page follows.
+    /// </summary>
+    public async Task<(IReadOnlyList<ApprovalIndexEntry> Items, string? NextPageToken)> ListAsync(
+        string? department, string? status, int pageSize, string? pageToken, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await EnsureTablesAsync(cancellationToken);
+        var filter = new Dictionary<string, object?>();
+        if (status is not null)
+        {
+            filter["Status"] = status == ApprovalStatus.Overdue ? ApprovalStatus.Pending : status;
+        }
+
+        var query = new TableQuery { PartitionKey = department is null ? AllPartition : DepartmentPartition(department), PropertyEquals = filter, PageSize = pageSize };
+        var page = await store.QueryAsync(Table, query, pageToken, cancellationToken);
+        var items = page.Entities
+            .Where(row => status is not (ApprovalStatus.Pending or ApprovalStatus.Overdue)
+                || (row.GetDateTimeOffset("DueAt") is { } due && (now >= due) == (status == ApprovalStatus.Overdue)))
+            .Select(ToEntry)
+            .ToArray();
+        return (items, page.ContinuationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ClaimingDepartmentsAsync(string projectCode, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(projectCode);
+        await EnsureTablesAsync(cancellationToken);
+        var departments = new SortedSet<string>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var page = await store.QueryAsync(ProjectTable, TableQuery.Partition(projectCode, 1000), token, cancellationToken);
+            foreach (var row in page.Entities)
+            {
+                departments.UnionWith((row.GetString("ClaimedBy") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        return departments.ToArray();
+    }
+
+    /// <summary>declined while a decline awaits the coordinator, pending while any part is unclaimed, else claimed.</summary>
+    private static string OverallStatus(ApprovalState state) =>
+        state.Parts.Any(p => p.AwaitsCoordinator) ? ApprovalStatus.Declined
+        : state.Parts.Any(p => p.Status == ClaimStatus.Pending) ? ApprovalStatus.Pending
+        : ApprovalStatus.Claimed;
+
+    private static DateTimeOffset? EarliestPendingDueAt(ApprovalState state) =>
+        state.Parts.Any(p => p.AwaitsCoordinator)
+            ? null
+            : state.Parts.Where(p => p.Status == ClaimStatus.Pending).Select(p => (DateTimeOffset?)p.EffectiveDueAt).Min();
+
+    private static string StoredStatus(ClaimStatus status) => status switch
+    {
+        ClaimStatus.Pending => ApprovalStatus.Pending,
+        ClaimStatus.Claimed => ApprovalStatus.Claimed,
+        ClaimStatus.Declined => ApprovalStatus.Declined,
+        _ => ApprovalStatus.Assigned,
+    };
+
+    private static TableEntity Row(string partition, string rowKey, ApprovalState state, long recordVersion, string status, DateTimeOffset? dueAt)
+    {
+        var current = state.Current;
+        return new TableEntity(partition, rowKey, new Dictionary<string, object?>
+        {
+            ["RecordVersion"] = recordVersion,
+            ["ApprovalId"] = state.ApprovalId,
+            ["Version"] = current.Version,
+            ["ProjectCode"] = current.ProjectCode,
+            ["ProjectName"] = current.ProjectName,
+            ["Industry"] = current.Industry,
+            ["RegionCode"] = current.RegionCode,
+            ["ApprovalKind"] = current.ApprovalKind,
+            ["TenderMethod"] = current.Tendering.Method,
+            ["ReceivedAt"] = state.ReceivedAt,
+            ["Status"] = status,
+            ["DueAt"] = dueAt,
+            ["Parts"] = JsonSerializer.Serialize(state.Parts, RecordJson.Options),
+        });
+    }
+
+    private static ApprovalIndexEntry ToEntry(TableEntity row) => new(
+        row.GetString("ApprovalId") ?? "",
+        row.GetInt64("Version") ?? 0,
+        row.GetString("ProjectCode") ?? "",
+        row.GetString("ProjectName") ?? "",
+        row.GetString("Industry") ?? "",
+        row.GetString("RegionCode") ?? "",
+        row.GetString("ApprovalKind") ?? "",
+        row.GetString("TenderMethod") ?? "",
+        row.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
+        JsonSerializer.Deserialize<ApprovalPart[]>(row.GetString("Parts") ?? "[]", RecordJson.Options) ?? []);
+
+    private async Task WriteIfNewerAsync(string table, TableEntity entity, long recordVersion, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await store.GetAsync(table, entity.PartitionKey, entity.RowKey, cancellationToken);
+            if (existing?.GetInt64("RecordVersion") >= recordVersion)
+            {
+                return;
+            }
+
+            try
+            {
+                if (existing is null)
+                {
+                    await store.InsertAsync(table, entity, cancellationToken);
+                }
+                else
+                {
+                    await store.ReplaceAsync(table, entity, existing.ETag ?? "*", cancellationToken);
+                }
+
+                return;
+            }
+            catch (TableStoreException e) when (e.Kind is TableErrorKind.Conflict or TableErrorKind.PreconditionFailed && attempt < MaxAttempts)
+            {
+                // Another writer got there first; look again at what it wrote.
+            }
+        }
+    }
+
+    private async Task EnsureTablesAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref tablesReady) == 0)
+        {
+            await store.CreateTableIfNotExistsAsync(Table, cancellationToken);
+            await store.CreateTableIfNotExistsAsync(ProjectTable, cancellationToken);
+            Volatile.Write(ref tablesReady, 1);
+        }
+    }
+}
