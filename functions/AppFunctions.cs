@@ -25,8 +25,8 @@ public static class AppFunctions
         CalendarAdminFunctions.Register(functions);
         DeadLetterFunctions.Register(functions);
         DurableFunctions.Register(functions);
-        LeadFunctions.Register(functions);
         ApprovalFunctions.Register(functions);
+        LeadFunctions.Register(functions);
         return functions;
     }
 
