@@ -15,8 +15,7 @@ public static class LeadServiceCollectionExtensions
         services.AddOptions<LeadOptions>().Bind(configuration.GetSection(LeadOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LeadOptions>, LeadOptionsValidation>();
 
-        // Until claims are recorded by the approval flow, routing falls back to the responsibility list.
-        services.TryAddSingleton<IProjectSupervision, NoProjectSupervision>();
+        // IProjectSupervision (who claimed a project's approval) comes from the approval flow.
         services.AddSingleton<LeadService>();
         services.AddSingleton<IDeadlineHandler, LeadDeadlineHandler>();
         return services;
