@@ -102,7 +102,11 @@ public sealed class SqliteTableStore : ITableStore
 
         if (afterPartitionKey is not null)
         {
-            sql.Append(" AND (pk, rk) > ($after_pk, $after_rk)");
+            // Spelled out rather than as a row value so SQLite seeks the primary key to the position
+            // instead of rereading the partition from its first row on every page.
+            sql.Append(query.PartitionKey is not null
+                ? " AND rk > $after_rk"
+                : " AND pk >= $after_pk AND (pk > $after_pk OR rk > $after_rk)");
             command.Parameters.AddWithValue("$after_pk", afterPartitionKey);
             command.Parameters.AddWithValue("$after_rk", afterRowKey);
         }
