@@ -53,7 +53,7 @@ builder.Services.AddApprovals(builder.Configuration);
 builder.Services.AddLeads(builder.Configuration);
 
 var catalogue = AppFunctions.Catalogue();
-builder.Services.AddFunctionHost(catalogue, AppFunctions.Topology(registry));
+builder.Services.AddFunctionHost(catalogue, AppFunctions.Topology(registry), builder.Configuration);
 
 var app = builder.Build();
 

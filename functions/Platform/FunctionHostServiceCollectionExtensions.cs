@@ -11,14 +11,17 @@ public static class FunctionHostServiceCollectionExtensions
     /// the scheduler, and the durable-record services (outbox, deadlines) the functions build on.
     /// HTTP functions are mapped separately with <c>MapFunctions</c>.
     /// </summary>
-    public static IServiceCollection AddFunctionHost(this IServiceCollection services, FunctionCatalogue catalogue, TopicTopology topology)
+    /// <remarks><c>Functions:&lt;name&gt;:MaxConcurrency</c> overrides a topic function's concurrency.</remarks>
+    public static IServiceCollection AddFunctionHost(this IServiceCollection services, FunctionCatalogue catalogue, TopicTopology topology, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(catalogue);
         services.AddTopicBus(topology);
         foreach (var function in catalogue.OfType<TopicFunction>())
         {
-            services.AddTopicConsumer(function.Topic, function.Subscription, function.MaxConcurrency, scope =>
+            var concurrency = configuration.GetValue($"Functions:{function.Name}:MaxConcurrency", function.MaxConcurrency);
+            services.AddTopicConsumer(function.Topic, function.Subscription, concurrency, scope =>
                 (message, deliveryCount, ct) => function.Handler(new TopicDelivery(message, deliveryCount), scope, ct));
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Integration.Functions;
 using Integration.Functions.Platform;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration.Tests.Platform;
 
@@ -44,6 +45,14 @@ public sealed class FunctionCatalogueTests
     [Fact]
     public void The_catalogue_lists_every_function_with_its_trigger() =>
         Assert.Equal(Expected, AppFunctions.Catalogue().Functions.Select(f => $"{f.Name}: {f.Trigger}"));
+
+    [Fact]
+    public void A_topic_functions_concurrency_is_configurable()
+    {
+        using var platform = new Support.PlatformFactory().With("Functions:deadline-due:MaxConcurrency", "2");
+        var consumers = platform.Services.GetServices<Functions.Infrastructure.Topics.TopicConsumerRegistration>();
+        Assert.Equal(2, consumers.Single(c => c.Topic == "deadlines" && c.Subscription == "records").MaxConcurrency);
+    }
 
     [Fact]
     public void Every_function_gets_a_function_json_for_a_custom_handler_deployment()
