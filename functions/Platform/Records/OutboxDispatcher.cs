@@ -15,17 +15,14 @@ public sealed class OutboxDispatcher(ITableStore store, ITopicPublisher publishe
     public async Task DispatchAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        foreach (var row in rows)
+        try
         {
-            try
-            {
-                await PublishAsync(row, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The change is committed; the sweep will publish what is left.
-                logger.LogWarning(e, "Publishing outbox row {Partition}/{Row} failed; the sweep will retry", row.PartitionKey, row.RowKey);
-            }
+            await PublishAsync(rows, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The change is committed; the sweep will publish what is left.
+            logger.LogWarning(e, "Publishing {Count} outbox rows of {Partition} failed; the sweep will retry", rows.Count, rows.FirstOrDefault()?.PartitionKey);
         }
     }
 
@@ -39,12 +36,8 @@ public sealed class OutboxDispatcher(ITableStore store, ITopicPublisher publishe
         do
         {
             var page = await store.QueryAsync(RecordStore.Table, query, token, cancellationToken);
-            foreach (var row in page.Entities)
-            {
-                await PublishAsync(row, cancellationToken);
-                published++;
-            }
-
+            await PublishAsync(page.Entities, cancellationToken);
+            published += page.Entities.Count;
             token = page.ContinuationToken;
         }
         while (token is not null);
@@ -52,19 +45,52 @@ public sealed class OutboxDispatcher(ITableStore store, ITopicPublisher publishe
         return published;
     }
 
-    private async Task PublishAsync(TableEntity row, CancellationToken cancellationToken)
+    /// <summary>
+    /// One publish transaction per topic and one delete batch per record, rather than two writes per
+    /// message: each is a flushed commit, and they dominate the cost of a transition.
+    /// </summary>
+    private async Task PublishAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
-        var topic = row.GetString("Topic") ?? throw new InvalidOperationException($"Outbox row {row.PartitionKey}/{row.RowKey} has no topic.");
-        var message = JsonSerializer.Deserialize<TopicMessage>(LongText.Get(row, "Message") ?? "null", RecordJson.Options)
-            ?? throw new InvalidOperationException($"Outbox row {row.PartitionKey}/{row.RowKey} has no message.");
-        await publisher.PublishAsync(topic, message, cancellationToken);
+        foreach (var topic in rows.GroupBy(TopicOf))
+        {
+            await publisher.PublishBatchAsync(topic.Key, topic.Select(MessageOf).ToArray(), cancellationToken);
+        }
+
+        foreach (var record in rows.GroupBy(r => r.PartitionKey))
+        {
+            foreach (var chunk in record.Chunk(100))
+            {
+                await DeleteAsync(chunk, cancellationToken);
+            }
+        }
+    }
+
+    private async Task DeleteAsync(TableEntity[] rows, CancellationToken cancellationToken)
+    {
         try
         {
-            await store.DeleteAsync(RecordStore.Table, row.PartitionKey, row.RowKey, "*", cancellationToken);
+            await store.ExecuteBatchAsync(RecordStore.Table, rows.Select(r => TableOperation.Delete(r, "*")).ToArray(), cancellationToken);
         }
         catch (TableStoreException e) when (e.Kind == TableErrorKind.NotFound)
         {
-            // Published and deleted by a sweep running at the same time.
+            // A sweep running at the same time published and deleted some of them; delete the rest one by one.
+            foreach (var row in rows)
+            {
+                try
+                {
+                    await store.DeleteAsync(RecordStore.Table, row.PartitionKey, row.RowKey, "*", cancellationToken);
+                }
+                catch (TableStoreException again) when (again.Kind == TableErrorKind.NotFound)
+                {
+                }
+            }
         }
     }
+
+    private static string TopicOf(TableEntity row) =>
+        row.GetString("Topic") ?? throw new InvalidOperationException($"Outbox row {row.PartitionKey}/{row.RowKey} has no topic.");
+
+    private static TopicMessage MessageOf(TableEntity row) =>
+        JsonSerializer.Deserialize<TopicMessage>(LongText.Get(row, "Message") ?? "null", RecordJson.Options)
+            ?? throw new InvalidOperationException($"Outbox row {row.PartitionKey}/{row.RowKey} has no message.");
 }
