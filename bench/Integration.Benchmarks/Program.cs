@@ -51,7 +51,7 @@ foreach (var line in MachineInfo.Describe())
     Console.WriteLine(line);
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"repetitions: {options.Repetitions} after one warm-up; scale {options.Scale}; data under {options.DataRoot}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"repetitions: {(options.Repetitions is { } reps ? reps.ToString(CultureInfo.InvariantCulture) : $"{BenchmarkOptions.DefaultRepetitions} (fewer where a workload sets it)")} after one warm-up; scale {options.Scale}; data under {options.DataRoot}"));
 Directory.CreateDirectory(options.DataRoot);
 
 // Listening from the start, so the first workload's events are not lost to the listener's own start-up.
@@ -95,6 +95,6 @@ static void PrintSuites(TextWriter writer)
     writer.WriteLine("suites:");
     foreach (var suite in BenchmarkSuites.All)
     {
-        writer.WriteLine($"  {suite.Name,-8} {suite.Description}");
+        writer.WriteLine($"  {suite.Name,-9} {suite.Description}");
     }
 }

@@ -9,7 +9,8 @@ internal sealed record BenchmarkOptions
         Usage: Integration.Benchmarks [suite ...] [--reps N] [--scale F] [--data DIR] [--out FILE]
 
           suite      one or more of the suites listed below, or 'all' (the default)
-          --reps     timed repetitions per workload after one warm-up run (default 3; the median is reported)
+          --reps     timed repetitions per workload after one warm-up run (the median is reported); default 3,
+                     and 1 for the approval pull, whose runs take minutes each
           --scale    multiplies every workload size, e.g. 0.1 for a quick check that everything runs (default 1)
           --data     folder for the throw-away database files (default: the system temporary folder);
                      the embedded store's figures depend on the disk under it
@@ -18,7 +19,10 @@ internal sealed record BenchmarkOptions
 
     public IReadOnlyList<string> Suites { get; init; } = [];
 
-    public int Repetitions { get; init; } = 3;
+    public const int DefaultRepetitions = 3;
+
+    /// <summary>What --reps asked for; null leaves each workload its own default.</summary>
+    public int? Repetitions { get; init; }
 
     public double Scale { get; init; } = 1.0;
 
@@ -55,12 +59,18 @@ internal sealed record BenchmarkOptions
             }
         }
 
-        if (options.Repetitions < 1 || options.Scale <= 0 || !double.IsFinite(options.Scale))
+        if (options.Repetitions is < 1 || options.Scale <= 0 || !double.IsFinite(options.Scale))
         {
             throw new ArgumentException("--reps must be at least 1 and --scale positive.");
         }
 
         return options with { Suites = suites.Count == 0 ? ["all"] : suites };
+    }
+
+    public int RepetitionsOf(Workload workload)
+    {
+        ArgumentNullException.ThrowIfNull(workload);
+        return Repetitions ?? workload.Repetitions ?? DefaultRepetitions;
     }
 
     /// <summary>A workload size after <see cref="Scale"/>, never below one.</summary>

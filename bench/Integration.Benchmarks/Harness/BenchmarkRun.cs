@@ -37,16 +37,23 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter log)
         }
 
         long allocated = 0;
+        long? serverPeak = null;
         var gen2Before = GC.CollectionCount(2);
         var rates = new List<double>();
         long operations = 0;
         using (var heap = new HeapSampler())
         {
-            for (var repetition = 0; repetition < Options.Repetitions; repetition++)
+            var repetitions = Options.RepetitionsOf(workload);
+            for (var repetition = 0; repetition < repetitions; repetition++)
             {
                 var (count, clock) = await TimeAsync(workload, size, cancellationToken);
                 operations = count;
                 allocated += clock.AllocatedBytes;
+                if (clock.ServerPeakWorkingSetBytes is { } peak)
+                {
+                    serverPeak = Math.Max(serverPeak ?? 0, peak);
+                }
+
                 rates.Add(count / clock.Elapsed.TotalSeconds);
                 Log.Write(string.Create(CultureInfo.InvariantCulture, $", {rates[^1]:N0}"));
             }
@@ -59,9 +66,9 @@ internal sealed class BenchmarkRun(BenchmarkOptions options, TextWriter log)
                 rates,
                 Memory.PeakWorkingSet(self),
                 heap.Peak,
-                allocated / (double)(operations * Options.Repetitions),
+                allocated / (double)(operations * repetitions),
                 GC.CollectionCount(2) - gen2Before,
-                workload.Server is { } s ? Memory.PeakWorkingSet(s) : null,
+                workload.Server is { } s ? Memory.PeakWorkingSet(s) : serverPeak,
                 workload.Note);
             results.Add(result);
             Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $" {workload.Unit}; median {result.Median:N0}"));

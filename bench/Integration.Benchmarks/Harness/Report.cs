@@ -11,7 +11,7 @@ internal static class Report
     {
         ArgumentNullException.ThrowIfNull(results);
         var text = new StringBuilder();
-        text.AppendLine("| suite | workload | ops per run | median rate | each run | peak RSS MiB | peak GC heap MiB | alloc KiB/op | Azurite peak RSS MiB |");
+        text.AppendLine("| suite | workload | ops per run | median rate | each run | peak RSS MiB | peak GC heap MiB | alloc KiB/op | server peak RSS MiB |");
         text.AppendLine("|---|---|--:|--:|---|--:|--:|--:|--:|");
         foreach (var r in results)
         {

@@ -16,6 +16,12 @@ internal sealed record Workload(
     /// <summary>A second process the workload drives (Azurite), whose peak memory is reported beside ours.</summary>
     public Process? Server { get; init; }
 
+    /// <summary>
+    /// Timed runs when --reps is not given. A workload whose runs take minutes sets fewer than the default, so that
+    /// the whole benchmark stays within minutes.
+    /// </summary>
+    public int? Repetitions { get; init; }
+
     /// <summary>A line for the report: what the figure means when the name alone does not say.</summary>
     public string? Note { get; init; }
 }

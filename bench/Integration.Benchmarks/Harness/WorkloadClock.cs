@@ -17,6 +17,14 @@ internal sealed class WorkloadClock
 
     public long AllocatedBytes { get; private set; }
 
+    /// <summary>
+    /// The peak memory of a second process that the run started and ended itself (so not a <see cref="Workload.Server"/>
+    /// that outlives it), read by the workload before that process goes.
+    /// </summary>
+    public long? ServerPeakWorkingSetBytes { get; private set; }
+
+    public void RecordServerPeak(long bytes) => ServerPeakWorkingSetBytes = Math.Max(ServerPeakWorkingSetBytes ?? 0, bytes);
+
     public void Start()
     {
         allocatedAtStart = AllocationCounter.Instance.AllocatedBytes;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Integration.Benchmarks.Harness;
 
 namespace Integration.Benchmarks.Suites;
 
@@ -44,7 +45,7 @@ internal sealed class AzuriteProcess : IDisposable
             await InstallAsync(folder, cancellationToken);
         }
 
-        var port = FreeLoopbackPort();
+        var port = Loopback.FreePort();
         var workspace = Directory.CreateTempSubdirectory("azurite-bench-").FullName;
         var startInfo = new ProcessStartInfo(executable)
         {
@@ -149,13 +150,6 @@ internal sealed class AzuriteProcess : IDisposable
 
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifest));
         return document.RootElement.TryGetProperty("version", out var version) ? version.GetString() ?? "unknown" : "unknown";
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitUntilListeningAsync(int port, CancellationToken cancellationToken)
