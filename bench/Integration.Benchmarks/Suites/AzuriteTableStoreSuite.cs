@@ -1,5 +1,6 @@
 using Integration.Benchmarks.Harness;
 using Integration.Functions.Infrastructure.AzureTables;
+using Integration.Tests.Infrastructure;
 
 namespace Integration.Benchmarks.Suites;
 

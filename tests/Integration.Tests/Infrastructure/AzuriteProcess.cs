@@ -3,13 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Integration.Benchmarks.Harness;
 
-namespace Integration.Benchmarks.Suites;
+namespace Integration.Tests.Infrastructure;
 
 /// <summary>
-/// The Azurite table service pinned in tests/azurite, started the way the contract tests start it: installed with
-/// <c>npm ci</c> when missing, on a free loopback port, in memory, without telemetry. Disposing kills it.
+/// The Azurite table service pinned in tests/azurite: installed with <c>npm ci</c> when missing, started on a free
+/// loopback port, in memory, without telemetry. Disposing kills it. Shared by the tests' fixture and the
+/// benchmarks (linked into both projects), so both run the same Azurite the same way.
 /// </summary>
 internal sealed class AzuriteProcess : IDisposable
 {
@@ -25,9 +25,7 @@ internal sealed class AzuriteProcess : IDisposable
     {
         Process = process;
         this.workspace = workspace;
-        ConnectionString =
-            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
-            $"AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/devstoreaccount1;";
+        ConnectionString = ConnectionStringFor(port);
     }
 
     public Process Process { get; }
@@ -36,6 +34,19 @@ internal sealed class AzuriteProcess : IDisposable
 
     public string Version { get; private init; } = "unknown";
 
+    /// <summary>The well-known development account of Azurite, served on <paramref name="port"/> of the loopback interface.</summary>
+    public static string ConnectionStringFor(int port) =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        $"AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/devstoreaccount1;";
+
+    /// <summary>A port nothing listens on now, for a child process that must be told its port before it starts.</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static async Task<AzuriteProcess> StartAsync(string repositoryRoot, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(repositoryRoot, "tests", "azurite");
@@ -43,10 +54,14 @@ internal sealed class AzuriteProcess : IDisposable
         if (!File.Exists(executable))
         {
             await InstallAsync(folder, cancellationToken);
+            if (!File.Exists(executable))
+            {
+                throw new InvalidOperationException($"'npm ci' in {folder} did not produce {executable}.");
+            }
         }
 
-        var port = Loopback.FreePort();
-        var workspace = Directory.CreateTempSubdirectory("azurite-bench-").FullName;
+        var port = FreeLoopbackPort();
+        var workspace = Directory.CreateTempSubdirectory("azurite-").FullName;
         var startInfo = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workspace,
@@ -119,7 +134,7 @@ internal sealed class AzuriteProcess : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        using var npm = Process.Start(startInfo) ?? throw new InvalidOperationException("npm did not start; the Azurite comparison needs Node.js and npm.");
+        using var npm = Process.Start(startInfo) ?? throw new InvalidOperationException("npm did not start; Azurite needs Node.js and npm.");
         var stdout = npm.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = npm.StandardError.ReadToEndAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
