@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using System.Diagnostics;
 using Integration.Domain.Storage;
 using Integration.Functions.Infrastructure.AzureTables;
@@ -13,12 +14,12 @@ namespace Integration.Tests.Infrastructure;
 [Collection(nameof(AzuriteCollection))]
 public sealed class AzureTableStoreContractTests(AzuriteFixture azurite) : TableStoreContractTests
 {
-    protected override ITableStore CreateStore() => new AzureTableStore(azurite.ConnectionString);
+    protected override ITableStore CreateStore() => new AzureTableStore(new TableServiceClient(azurite.ConnectionString));
 
     [Fact]
     public async Task Ping_of_an_unreachable_endpoint_fails_fast_with_unavailable()
     {
-        var store = new AzureTableStore(AzuriteFixture.ConnectionStringFor(AzuriteFixture.FreeLoopbackPort()));
+        var store = new AzureTableStore(new TableServiceClient(AzuriteFixture.ConnectionStringFor(AzuriteFixture.FreeLoopbackPort())));
         var clock = Stopwatch.StartNew();
 
         await Fails(TableErrorKind.Unavailable, () => store.PingAsync(Ct));
