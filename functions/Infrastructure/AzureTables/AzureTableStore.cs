@@ -293,7 +293,8 @@ public sealed class AzureTableStore : ITableStore
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (name, value) in entity)
         {
-            if (name is "PartitionKey" or "RowKey" or "Timestamp" or "odata.etag" || name.StartsWith("odata.", StringComparison.Ordinal))
+            // The SDK keeps the system properties and the ETag ("odata.etag") in the same dictionary.
+            if (name is "PartitionKey" or "RowKey" or "Timestamp" || name.StartsWith("odata.", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -301,7 +302,6 @@ public sealed class AzureTableStore : ITableStore
             properties[name] = value switch
             {
                 DateTimeOffset instant => instant.ToUniversalTime(),
-                DateTime instant => new DateTimeOffset(DateTime.SpecifyKind(instant, DateTimeKind.Utc)),
                 BinaryData data => data.ToArray(),
                 _ => value,
             };
