@@ -10,12 +10,21 @@ public enum StorageProvider
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
+    public const string ProviderKey = $"{Section}:{nameof(Provider)}";
+    public const string ConnectionStringKey = $"{Section}:{nameof(ConnectionString)}";
+    public const string TableEndpointKey = $"{Section}:{nameof(TableEndpoint)}";
 
     /// <summary><c>Sqlite</c> (the embedded default) or <c>AzureTables</c>.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
-    /// <summary>Azure Table storage connection string; <c>UseDevelopmentStorage=true</c> for Azurite.</summary>
+    /// <summary>Azure Storage connection string; <c>UseDevelopmentStorage=true</c> for Azurite. Exclusive with <see cref="TableEndpoint"/>.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Table service endpoint, e.g. <c>https://&lt;account&gt;.table.core.windows.net</c> (<c>.table.core.chinacloudapi.cn</c>
+    /// in Azure China), reached with the app's <c>DefaultAzureCredential</c>. Exclusive with <see cref="ConnectionString"/>.
+    /// </summary>
+    public string? TableEndpoint { get; set; }
 
     /// <summary>Folder that holds the embedded database file (created if missing).</summary>
     public string DataPath { get; set; } = "data";

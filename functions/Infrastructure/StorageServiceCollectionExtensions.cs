@@ -1,6 +1,9 @@
+using Azure.Data.Tables;
 using Integration.Domain.Storage;
+using Integration.Functions.Infrastructure.Azure;
 using Integration.Functions.Infrastructure.AzureTables;
 using Integration.Functions.Infrastructure.Sqlite;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +13,9 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="StorageOptions"/> (section <c>Storage</c>), the embedded <see cref="SqliteDatabase"/>
-    /// and the <see cref="ITableStore"/> chosen by <see cref="StorageOptions.Provider"/>.
-    /// A missing connection string for Azure Table storage stops the host at start-up.
+    /// and the <see cref="ITableStore"/> chosen by <see cref="StorageOptions.Provider"/>. For Azure Table storage the
+    /// <see cref="TableServiceClient"/> comes from <c>AddAzureClients</c>: by connection string, or by endpoint with the
+    /// app's shared credential. A missing or malformed setting stops the host at start-up, naming the key.
     /// </summary>
     public static IServiceCollection AddTableStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,13 +24,18 @@ public static class StorageServiceCollectionExtensions
 
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.Section))
-            .Validate(
-                options => options.Provider != StorageProvider.AzureTables || !string.IsNullOrWhiteSpace(options.ConnectionString),
-                $"{StorageOptions.Section}:{nameof(StorageOptions.Provider)} is {nameof(StorageProvider.AzureTables)}, which needs {StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)}.")
-            .Validate(
-                options => Enum.IsDefined(options.Provider),
-                $"{StorageOptions.Section}:{nameof(StorageOptions.Provider)} must be {nameof(StorageProvider.Sqlite)} or {nameof(StorageProvider.AzureTables)}.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidation>());
+
+        services.AddAzureCredential(configuration);
+        // Chosen when the client is first asked for, from the validated options: tests and hosts may still change them after this call.
+        services.AddAzureClients(clients => clients.AddClient<TableServiceClient, TableClientOptions>((clientOptions, credential, provider) =>
+        {
+            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return string.IsNullOrWhiteSpace(storage.ConnectionString)
+                ? new TableServiceClient(new Uri(storage.TableEndpoint!, UriKind.Absolute), credential, clientOptions)
+                : new TableServiceClient(storage.ConnectionString, clientOptions);
+        }));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => SqliteDatabase.FromOptions(provider.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -35,24 +44,10 @@ public static class StorageServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
             return options.Provider switch
             {
-                StorageProvider.AzureTables => CreateAzureTableStore(options.ConnectionString!),
+                StorageProvider.AzureTables => new AzureTableStore(provider.GetRequiredService<TableServiceClient>()),
                 _ => new SqliteTableStore(provider.GetRequiredService<SqliteDatabase>(), provider.GetRequiredService<TimeProvider>()),
             };
         });
         return services;
-    }
-
-    private static AzureTableStore CreateAzureTableStore(string connectionString)
-    {
-        try
-        {
-            return new AzureTableStore(connectionString);
-        }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            // The SDK's message may quote the account key; name the setting instead.
-            throw new InvalidOperationException(
-                $"{StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)} is not a valid Azure Storage connection string.", ex);
-        }
     }
 }

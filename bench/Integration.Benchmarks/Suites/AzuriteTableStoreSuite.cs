@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Integration.Benchmarks.Harness;
 using Integration.Functions.Infrastructure.AzureTables;
 using Integration.Tests.Infrastructure;
@@ -18,7 +19,7 @@ internal sealed class AzuriteTableStoreSuite : IBenchmarkSuite
         ArgumentNullException.ThrowIfNull(run);
         using var azurite = await AzuriteProcess.StartAsync(RepositoryRoot.Find(), cancellationToken);
         run.Log.WriteLine($"  Azurite {azurite.Version} listening (pid {azurite.Process.Id}); its peak memory is reported beside ours");
-        var store = new AzureTableStore(azurite.ConnectionString);
+        var store = new AzureTableStore(new TableServiceClient(azurite.ConnectionString));
         await TableStoreWorkloads.RunAllAsync(run, Name, store, Sizes, azurite.Process, cancellationToken);
     }
 }

@@ -488,6 +488,29 @@ public abstract class TableStoreContractTests
         Assert.Empty(await Matching(("Missing", "x")));
     }
 
+    [Theory]
+    [InlineData("' or ''='")]
+    [InlineData("x' or PartitionKey ne 'x")]
+    [InlineData("a') or (PartitionKey ge '")]
+    [InlineData("''")]
+    public async Task Quotes_in_keys_and_values_are_data_and_never_broaden_a_query(string hostile)
+    {
+        await Store.InsertAsync(Table, Entity("a", "1", ("Color", "red")), Ct);
+        await Store.InsertAsync(Table, Entity("b", "2", ("Color", "blue")), Ct);
+        await Store.InsertAsync(Table, Entity(hostile, hostile, ("Color", hostile)), Ct);
+
+        Assert.Equal([(hostile, hostile)], (await ReadAllAsync(TableQuery.Partition(hostile))).Select(e => (e.PartitionKey, e.RowKey)));
+        Assert.Equal([hostile], (await ReadAllAsync(TableQuery.RowKeyPrefix(hostile, hostile))).Select(e => e.RowKey));
+        Assert.Empty(await ReadAllAsync(TableQuery.Partition(hostile + "'")));
+        Assert.Empty(await ReadAllAsync(TableQuery.RowKeyPrefix("a", hostile)));
+        Assert.Empty(await ReadAllAsync(new TableQuery { PartitionKey = "a", RowKeyFrom = hostile, RowKeyTo = hostile + "z" }));
+        var byValue = await ReadAllAsync(new TableQuery { PropertyEquals = new Dictionary<string, object?> { ["Color"] = hostile } });
+        Assert.Equal([hostile], byValue.Select(e => e.RowKey));
+        Assert.Empty(await ReadAllAsync(new TableQuery { PartitionKey = "a", PropertyEquals = new Dictionary<string, object?> { ["Color"] = hostile } }));
+        Assert.NotNull(await Store.GetAsync(Table, hostile, hostile, Ct));
+        Assert.Null(await Store.GetAsync(Table, "a", hostile, Ct));
+    }
+
     [Fact]
     public async Task Query_without_partition_scans_every_partition_in_key_order()
     {
