@@ -63,6 +63,6 @@ module subscription 'serviceBusSubscription.bicep' = [
 ]
 
 output name string = namespace.name
-@description('Host name only (sb-x.servicebus.windows.net, .servicebus.chinacloudapi.cn …), as ServiceBusClient takes it.')
+@description('Host name only (no scheme, no port), as ServiceBusClient takes it.')
 output fullyQualifiedNamespace string = split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0]
 output topicNames string[] = [for t in topics: t.name]
