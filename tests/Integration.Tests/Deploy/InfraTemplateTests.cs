@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Xml;
+using Integration.Tests.Support;
+using Microsoft.Extensions.Configuration;
 
 namespace Integration.Tests.Deploy;
 
@@ -124,6 +126,23 @@ public sealed class InfraTemplateTests(InfraTemplates infra) : IClassFixture<Inf
         Assert.Equal("ServiceBus", settings["Messaging__Provider"]!.GetValue<string>());
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]!.GetValue<string>());
         Assert.DoesNotContain(keys, k => k.Contains("ConnectionString", StringComparison.OrdinalIgnoreCase) && k != "APPLICATIONINSIGHTS_CONNECTION_STRING");
+    }
+
+    [Fact]
+    public void The_Azure_China_sample_sets_what_the_template_sets_with_Azure_China_endpoints()
+    {
+        var sample = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryRoot.Path, "functions", "appsettings.AzureChina.json"), optional: false)
+            .Build();
+        var templateKeys = Module("functionApp")["variables"]!["appSettings"]!.AsObject()
+            .Select(s => s.Key.Replace("__", ":", StringComparison.Ordinal))
+            .ToHashSet();
+        var values = sample.AsEnumerable().Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!);
+        Assert.Subset(templateKeys, values.Keys.Where(k => k != "Messaging:ServiceBus:InstallTopology").ToHashSet());
+        Assert.Equal("https://login.chinacloudapi.cn", values["Azure:AuthorityHost"]);
+        Assert.EndsWith(".table.core.chinacloudapi.cn", values["Storage:TableEndpoint"], StringComparison.Ordinal);
+        Assert.EndsWith(".blob.core.chinacloudapi.cn", values["Storage:BlobEndpoint"], StringComparison.Ordinal);
+        Assert.EndsWith(".servicebus.chinacloudapi.cn", values["Messaging:ServiceBus:FullyQualifiedNamespace"], StringComparison.Ordinal);
     }
 
     [Fact]
