@@ -82,6 +82,7 @@ module functionApp 'modules/functionApp.bicep' = {
   name: 'function-app'
   params: {
     baseName: baseName
+    uniqueSuffix: suffix
     location: location
     tags: tags
     hostingPlan: hostingPlan

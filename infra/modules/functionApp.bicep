@@ -4,6 +4,10 @@
 import { withoutTrailingSlash } from '../types.bicep'
 
 param baseName string
+
+@description('Makes the app\'s host name globally unique.')
+param uniqueSuffix string
+
 param location string
 param tags object
 
@@ -90,7 +94,7 @@ var classicPlanSettings = isFlex
     }
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {
-  name: 'func-${baseName}'
+  name: 'func-${baseName}-${uniqueSuffix}'
   location: location
   tags: tags
   kind: 'functionapp,linux'

@@ -43,11 +43,12 @@ resource rule 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-0
     name: i == 0 ? '$Default' : 'filter-${i + 1}'
     properties: {
       filterType: 'CorrelationFilter'
-      correlationFilter: {
-        properties: filter.properties
-        label: filter.?subject
-        correlationId: filter.?correlationId
-      }
+      // Only the parts a filter names: a null part would be sent as a value to match.
+      correlationFilter: union(
+        { properties: filter.properties },
+        contains(filter, 'subject') ? { label: filter.?subject } : {},
+        contains(filter, 'correlationId') ? { correlationId: filter.?correlationId } : {}
+      )
     }
   }
 ]

@@ -83,7 +83,10 @@ public sealed class InfraTemplateTests(InfraTemplates infra) : IClassFixture<Inf
         var rule = Assert.Single(infra.OfType("Microsoft.ServiceBus/namespaces/topics/subscriptions/rules"));
         Assert.Contains("if(equals(copyIndex(), 0), '$Default'", rule.Body["name"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("CorrelationFilter", rule.Property("filterType")!.GetValue<string>());
-        Assert.Equal("[parameters('subscription').filters[copyIndex()].properties]", rule.Property("correlationFilter")!["properties"]!.GetValue<string>());
+        Assert.StartsWith(
+            "[union(createObject('properties', parameters('subscription').filters[copyIndex()].properties),",
+            rule.Property("correlationFilter")!.GetValue<string>(),
+            StringComparison.Ordinal);
     }
 
     [Fact]
