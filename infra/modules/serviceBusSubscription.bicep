@@ -61,4 +61,6 @@ resource receiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!em
     principalId: readerObjectId
     description: 'Reads its own subscription ${topicName}/${subscription.name}.'
   }
+  // Not before the filter is in place: until then the new subscription matches every message.
+  dependsOn: [rule]
 }
