@@ -3,7 +3,8 @@
 // Every endpoint comes from the cloud deployed to (environment() and the resources' own properties).
 //
 //   az deployment group create -g <group> -f infra/main.bicep \
-//     -p infra/topology.weihai.json -p baseName=weihai
+//     -p @infra/topology.weihai.json -p baseName=weihai hostingPlan=FlexConsumption
+// (docs/deploy.md: the whole sequence, Azure China included.)
 
 import { topicSpec } from 'types.bicep'
 
