@@ -21,6 +21,15 @@ if (args is ["export-functions", var folder])
     return;
 }
 
+if (args is ["export-topology", var parametersFile, .. var rest])
+{
+    // Writes the topics and per-department subscriptions as the parameters file of infra/main.bicep.
+    var municipalityFile = rest is [var file] ? file : Path.Combine(AppContext.BaseDirectory, "Municipalities", "weihai.json");
+    var municipalityRegistry = TopologyExport.LoadRegistry(municipalityFile);
+    Console.WriteLine(TopologyExport.Write(AppFunctions.Topology(municipalityRegistry), municipalityRegistry, parametersFile));
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // The municipality's departments and systems are a file of their own: another city, another file.

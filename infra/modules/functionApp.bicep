@@ -1,0 +1,147 @@
+// The function app on the isolated worker, with a system-assigned managed identity and the settings the
+// app reads. Flex Consumption where the region offers it; Elastic Premium otherwise (e.g. Azure China).
+
+import { withoutTrailingSlash } from '../types.bicep'
+
+param baseName string
+
+@description('Makes the app\'s host name globally unique.')
+param uniqueSuffix string
+
+param location string
+param tags object
+
+@allowed(['FlexConsumption', 'ElasticPremium'])
+param hostingPlan string
+
+@description('.NET version of the isolated worker (functionAppConfig.runtime.version / linuxFxVersion).')
+param dotnetVersion string
+
+@allowed(['EP1', 'EP2', 'EP3'])
+param elasticPremiumSku string
+
+@minValue(1)
+@maxValue(20)
+param elasticPremiumMaximumWorkers int
+
+@minValue(40)
+@maxValue(1000)
+param flexMaximumInstanceCount int
+
+@allowed([512, 2048, 4096])
+param flexInstanceMemoryMB int
+
+param storageBlobEndpoint string
+param storageQueueEndpoint string
+param storageTableEndpoint string
+param deploymentContainerUrl string
+param serviceBusFullyQualifiedNamespace string
+param appInsightsConnectionString string
+
+var isFlex = hostingPlan == 'FlexConsumption'
+
+// The login endpoint of the cloud deployed to (login.microsoftonline.com, login.chinacloudapi.cn …).
+var authorityHost = withoutTrailingSlash(environment().authentication.loginEndpoint)
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-${baseName}'
+  location: location
+  tags: tags
+  kind: isFlex ? 'functionapp' : 'elastic'
+  sku: isFlex
+    ? {
+        name: 'FC1'
+        tier: 'FlexConsumption'
+      }
+    : {
+        name: elasticPremiumSku
+        tier: 'ElasticPremium'
+      }
+  properties: union(
+    {
+      // Linux.
+      reserved: true
+    },
+    isFlex ? {} : { maximumElasticWorkerCount: elasticPremiumMaximumWorkers }
+  )
+}
+
+// What the app reads (names as in its configuration, ':' written '__').
+var appSettings = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  // Host storage (and the Durable task hub) with the managed identity. The service URIs, unlike
+  // AzureWebJobsStorage__accountName, also work outside the public cloud.
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__blobServiceUri: withoutTrailingSlash(storageBlobEndpoint)
+  AzureWebJobsStorage__queueServiceUri: withoutTrailingSlash(storageQueueEndpoint)
+  AzureWebJobsStorage__tableServiceUri: withoutTrailingSlash(storageTableEndpoint)
+  Storage__Provider: 'AzureTables'
+  Storage__TableEndpoint: withoutTrailingSlash(storageTableEndpoint)
+  Storage__BlobEndpoint: withoutTrailingSlash(storageBlobEndpoint)
+  Messaging__Provider: 'ServiceBus'
+  Messaging__ServiceBus__FullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
+  Azure__AuthorityHost: authorityHost
+}
+
+// Flex Consumption takes the runtime from functionAppConfig and rejects these settings; the other plans need them.
+var classicPlanSettings = isFlex
+  ? {}
+  : {
+      FUNCTIONS_EXTENSION_VERSION: '~4'
+      FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
+      // Runs the zip deployed by config-zip; no Azure Files content share, which would need a shared key.
+      WEBSITE_RUN_FROM_PACKAGE: '1'
+    }
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func-${baseName}-${uniqueSuffix}'
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: union(
+    {
+      serverFarmId: plan.id
+      httpsOnly: true
+      siteConfig: union(
+        {
+          minTlsVersion: '1.2'
+          ftpsState: 'Disabled'
+          http20Enabled: true
+          appSettings: map(items(union(appSettings, classicPlanSettings)), s => { name: s.key, value: s.value })
+        },
+        isFlex ? {} : { linuxFxVersion: 'DOTNET-ISOLATED|${dotnetVersion}' }
+      )
+    },
+    isFlex
+      ? {
+          functionAppConfig: {
+            deployment: {
+              storage: {
+                type: 'blobContainer'
+                value: deploymentContainerUrl
+                authentication: {
+                  type: 'SystemAssignedIdentity'
+                }
+              }
+            }
+            scaleAndConcurrency: {
+              maximumInstanceCount: flexMaximumInstanceCount
+              instanceMemoryMB: flexInstanceMemoryMB
+            }
+            runtime: {
+              name: 'dotnet-isolated'
+              version: dotnetVersion
+            }
+          }
+        }
+      : {}
+  )
+}
+
+output name string = app.name
+output defaultHostName string = app.properties.defaultHostName
+output principalId string = app.identity.principalId
+output authorityHost string = authorityHost
