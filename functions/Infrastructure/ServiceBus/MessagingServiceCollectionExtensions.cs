@@ -4,6 +4,7 @@ using Azure.Messaging.ServiceBus.Administration;
 using Integration.Domain.Messaging;
 using Integration.Functions.Infrastructure.Azure;
 using Integration.Functions.Infrastructure.Topics;
+using Integration.Functions.Messaging;
 using Integration.Functions.Platform;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -29,6 +30,8 @@ public static class MessagingServiceCollectionExtensions
         var section = configuration.GetSection(MessagingOptions.Section);
         services.AddOptions<MessagingOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>());
+
+        services.TryAddSingleton<SubscriptionInbox>();
 
         var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
         if (options.Provider != MessagingProvider.ServiceBus || options.Problems().Count > 0)
