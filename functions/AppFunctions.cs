@@ -7,6 +7,7 @@ using Integration.Functions.Operations;
 using Integration.Domain.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Leads;
+using Integration.Functions.Messaging;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
 
@@ -27,6 +28,7 @@ public static class AppFunctions
         DurableFunctions.Register(functions);
         ApprovalFunctions.Register(functions);
         LeadFunctions.Register(functions);
+        MessagingFunctions.Register(functions);
         return functions;
     }
 

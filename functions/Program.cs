@@ -5,6 +5,7 @@ using Integration.Functions.Calendar;
 using Integration.Functions.Health;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure;
+using Integration.Functions.Infrastructure.ServiceBus;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform;
 
@@ -62,7 +63,11 @@ builder.Services.AddApprovals(builder.Configuration);
 builder.Services.AddLeads(builder.Configuration);
 
 var catalogue = AppFunctions.Catalogue();
-builder.Services.AddFunctionHost(catalogue, AppFunctions.Topology(registry), builder.Configuration);
+var topology = AppFunctions.Topology(registry);
+builder.Services.AddFunctionHost(catalogue, topology, builder.Configuration);
+
+// Messaging:Provider: the embedded bus (default) or Service Bus for the topics other systems read.
+builder.Services.AddMessaging(builder.Configuration, catalogue, topology);
 
 var app = builder.Build();
 

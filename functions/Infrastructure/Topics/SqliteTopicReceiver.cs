@@ -14,6 +14,9 @@ public sealed class SqliteTopicReceiver(SqliteDatabase database, TimeProvider ti
     public const string MaxDeliveryCountExceeded = "MaxDeliveryCountExceeded";
     public const string TtlExpired = "TTLExpiredException";
 
+    private const string LockedTarget =
+        "lock_token = $token AND locked_until > $now AND topic = $topic AND subscription = $subscription AND message_id = $messageId";
+
     private const string CandidateColumns =
         "id, message_id, subject, content_type, correlation_id, body, properties, enqueued_at, visible_at, expires_at, delivery_count";
 
@@ -67,6 +70,65 @@ public sealed class SqliteTopicReceiver(SqliteDatabase database, TimeProvider ti
     /// <summary>Releases the lock at once; the delivery count keeps the attempt.</summary>
     public Task AbandonAsync(Guid lockToken, CancellationToken cancellationToken = default) =>
         SettleAsync(lockToken, "UPDATE bus_deliveries SET lock_token = NULL, locked_until = NULL WHERE lock_token = $token AND locked_until > $now", cancellationToken);
+
+    /// <summary>
+    /// Completes the message only if the lock is held on this very message of this subscription, so a caller that
+    /// names a subscription in a URL cannot settle another subscription's message with a token it happens to hold.
+    /// </summary>
+    public Task CompleteAsync(MessageLock target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return SettleAsync(target.LockToken, $"DELETE FROM bus_deliveries WHERE {LockedTarget}", cancellationToken, target.AddTo);
+    }
+
+    /// <summary>Abandons the message only if the lock is held on this very message of this subscription.</summary>
+    public Task AbandonAsync(MessageLock target, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return SettleAsync(target.LockToken, $"UPDATE bus_deliveries SET lock_token = NULL, locked_until = NULL WHERE {LockedTarget}", cancellationToken, target.AddTo);
+    }
+
+    /// <summary>
+    /// The next message a receive would see (or, if it is locked, the one a receiver holds), without locking it or
+    /// counting a delivery: for looking, never for processing. Expired messages are skipped, not dead-lettered.
+    /// Throws <see cref="MessagingEntityNotFoundException"/> for an undeclared subscription.
+    /// </summary>
+    public async Task<PeekedMessage?> PeekAsync(string topic, string subscription, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentException.ThrowIfNullOrWhiteSpace(subscription);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using (var exists = connection.CreateCommand(null, "SELECT 1 FROM bus_subscriptions WHERE topic = $topic AND name = $name")
+            .With("$topic", topic)
+            .With("$name", subscription))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                throw new MessagingEntityNotFoundException($"{topic}/{subscription}");
+            }
+        }
+
+        var now = time.GetUtcNow();
+        await using var command = connection.CreateCommand(null, $"""
+            SELECT {CandidateColumns}, locked_until FROM bus_deliveries
+            WHERE topic = $topic AND subscription = $subscription AND state = 'active'
+              AND visible_at <= $now AND (expires_at IS NULL OR expires_at > $now)
+            ORDER BY id
+            LIMIT 1
+            """)
+            .With("$topic", topic)
+            .With("$subscription", subscription)
+            .With("$now", now.ToStored());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var candidate = Candidate.Read(reader);
+        DateTimeOffset? lockedUntil = reader.IsDBNull(11) ? null : reader.GetInt64(11).ToInstant();
+        return new PeekedMessage(topic, subscription, candidate.Message, candidate.Id, candidate.DeliveryCount, candidate.EnqueuedAt, lockedUntil > now ? lockedUntil : null);
+    }
 
     public Task DeadLetterAsync(Guid lockToken, string reason, string? description = null, CancellationToken cancellationToken = default)
     {

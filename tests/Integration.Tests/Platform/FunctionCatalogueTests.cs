@@ -40,6 +40,9 @@ public sealed class FunctionCatalogueTests
         "lead-completion: http POST /api/leads/{leadId}/completion",
         "lead-result: http POST /api/leads/{leadId}/result",
         "lead-route: http POST /api/leads/{leadId}/route",
+        "subscription-receive: http POST /api/topics/{topic}/subscriptions/{subscription}/messages/head",
+        "subscription-complete: http DELETE /api/topics/{topic}/subscriptions/{subscription}/messages/{messageId}/{lockToken}",
+        "subscription-abandon: http PUT /api/topics/{topic}/subscriptions/{subscription}/messages/{messageId}/{lockToken}",
     ];
 
     [Fact]
