@@ -1,5 +1,3 @@
-using Integration.Functions.Infrastructure.Topics;
-
 namespace Integration.Functions.Platform.Records;
 
 /// <summary>The platform's own functions that keep records durable: deadline wake-ups, the outbox sweep, housekeeping.</summary>
@@ -16,10 +14,6 @@ public static class DurableFunctions
         // Publishes what a crash left between commit and publish.
         functions.Timer("outbox-sweep", "%Durable:OutboxSweepSchedule%", async (_, services, ct) =>
             await services.GetRequiredService<OutboxDispatcher>().SweepAsync(ct));
-
-        // Processed-message marks only need to outlive redelivery; a week is far beyond any lock or retry.
-        functions.Timer("processed-messages-cleanup", "%Durable:CleanupSchedule%", async (_, services, ct) =>
-            await services.GetRequiredService<IdempotentConsumer>().ForgetOlderThanAsync(TimeSpan.FromDays(7), ct));
     }
 }
 

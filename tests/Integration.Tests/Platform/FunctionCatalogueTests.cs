@@ -25,7 +25,6 @@ public sealed class FunctionCatalogueTests
         "admin-stuck-deadline-retry: http POST /api/admin/stuck-deadlines/{id}/retry",
         "deadline-sweep: timer %Durable:DeadlineSweepSchedule%",
         "outbox-sweep: timer %Durable:OutboxSweepSchedule%",
-        "processed-messages-cleanup: timer %Durable:CleanupSchedule%",
         "approvals-push: http POST /api/approvals",
         "approvals-list: http GET /api/approvals",
         "approvals-get: http GET /api/approvals/{approvalId}",
