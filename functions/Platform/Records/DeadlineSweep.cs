@@ -197,7 +197,7 @@ public sealed partial class DeadlineSweep(ITableStore store, RecordStore records
     [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Deadline {Record}/{Deadline} (generation {Generation}) set aside after {Attempts} failed attempts; see GET /api/admin/stuck-deadlines")]
     private partial void LogSetAside(Exception exception, string record, string deadline, long generation, int attempts);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Debug, Message = "Deadline sweep: {Fired} fired, {Stale} stale, {Retrying} to retry, {SetAside} set aside, {Skipped} taken by another sweep")]
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Deadline sweep: {Fired} fired, {Stale} stale, {Retrying} to retry, {SetAside} set aside, {Skipped} taken by another sweep")]
     private partial void LogSwept(int fired, int stale, int retrying, int setAside, int skipped);
 }
 
