@@ -30,8 +30,11 @@ public sealed partial class DeadlineSweep(ITableStore store, RecordStore records
 
     public static readonly TimeSpan LongestRetry = TimeSpan.FromHours(1);
 
-    /// <summary>A handler still running after this is cancelled and counted as a failed attempt.</summary>
-    public static readonly TimeSpan HandlerTimeout = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// A handler still running after this is cancelled and counted as a failed attempt. Shorter than
+    /// <see cref="FirstRetry"/>, so a row is not claimed again while its handler still runs.
+    /// </summary>
+    public static readonly TimeSpan HandlerTimeout = TimeSpan.FromSeconds(20);
 
     private const int Parallelism = 4;
     private const int MaxReasonLength = 2000;
