@@ -25,6 +25,7 @@ public static class AppFunctions
         AuditFunctions.Register(functions);
         CalendarAdminFunctions.Register(functions);
         DeadLetterFunctions.Register(functions);
+        StuckDeadlineFunctions.Register(functions);
         DurableFunctions.Register(functions);
         ApprovalFunctions.Register(functions);
         LeadFunctions.Register(functions);
@@ -40,7 +41,6 @@ public static class AppFunctions
         {
             Topics =
             [
-                DurableFunctions.Topic(),
                 .. ApprovalFunctions.Topics(registry),
                 .. LeadFunctions.Topics(registry),
             ],

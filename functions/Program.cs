@@ -67,7 +67,7 @@ var topology = AppFunctions.Topology(registry);
 builder.Services.AddFunctionHost(catalogue, topology, builder.Configuration);
 
 // Messaging:Provider: the embedded bus (default) or Service Bus for the topics other systems read.
-builder.Services.AddMessaging(builder.Configuration, catalogue, topology);
+builder.Services.AddMessaging(builder.Configuration, topology);
 
 var app = builder.Build();
 

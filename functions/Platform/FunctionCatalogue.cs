@@ -2,7 +2,7 @@ namespace Integration.Functions.Platform;
 
 /// <summary>
 /// Every function of the app and its trigger, declared once. The local host maps HTTP functions
-/// onto ASP.NET Core routes and runs timers and topic consumers itself; an Azure Functions
+/// onto ASP.NET Core routes and runs timers itself; an Azure Functions
 /// custom-handler deployment derives one function.json per function from the same list.
 /// </summary>
 public sealed class FunctionCatalogue
@@ -24,13 +24,6 @@ public sealed class FunctionCatalogue
     public TimerFunction Timer(string name, string schedule, Func<TimerInfo, IServiceProvider, CancellationToken, Task> handler)
     {
         var function = new TimerFunction(name, schedule, handler);
-        Add(function);
-        return function;
-    }
-
-    public TopicFunction Topic(string name, string topic, string subscription, Func<TopicDelivery, IServiceProvider, CancellationToken, Task> handler, int maxConcurrency = 1)
-    {
-        var function = new TopicFunction(name, topic, subscription, handler, maxConcurrency);
         Add(function);
         return function;
     }
@@ -90,17 +83,4 @@ public sealed record TimerFunction(string Name, string Schedule, Func<TimerInfo,
     : FunctionDefinition(Name)
 {
     public override string Trigger => $"timer {Schedule}";
-}
-
-/// <summary>A message handed to a topic-triggered function, with how often it has been delivered.</summary>
-public sealed record TopicDelivery(Domain.Messaging.TopicMessage Message, int DeliveryCount);
-
-/// <summary>
-/// A function triggered by messages of a topic subscription (peek-lock: completed when the handler
-/// returns, abandoned when it throws, dead-lettered after the subscription's maximum deliveries).
-/// </summary>
-public sealed record TopicFunction(string Name, string Topic, string Subscription, Func<TopicDelivery, IServiceProvider, CancellationToken, Task> Handler, int MaxConcurrency = 1)
-    : FunctionDefinition(Name)
-{
-    public override string Trigger => $"topic {Topic}/{Subscription}";
 }

@@ -6,13 +6,11 @@ namespace Integration.Functions.Platform;
 /// <summary>
 /// Derives an Azure Functions custom-handler layout from the catalogue: one folder per function
 /// holding its <c>function.json</c>, to sit beside <c>host.json</c>. HTTP functions are forwarded
-/// to the app as they are; timer and topic functions are invoked on <c>POST /{name}</c>.
+/// to the app as they are; timer functions are invoked on <c>POST /{name}</c>. There are no topic
+/// triggers: the platform consumes none of its own topics (deadlines are woken by a timer).
 /// </summary>
 public static class FunctionManifest
 {
-    /// <summary>App setting that holds the Service Bus connection on Azure.</summary>
-    public const string ServiceBusConnection = "ServiceBusConnection";
-
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static JsonObject For(FunctionDefinition function) => function switch
@@ -34,15 +32,6 @@ public static class FunctionManifest
             ["direction"] = "in",
             ["name"] = "timer",
             ["schedule"] = timer.Schedule,
-        }),
-        TopicFunction topic => Bindings(new JsonObject
-        {
-            ["type"] = "serviceBusTrigger",
-            ["direction"] = "in",
-            ["name"] = "message",
-            ["topicName"] = topic.Topic,
-            ["subscriptionName"] = topic.Subscription,
-            ["connection"] = ServiceBusConnection,
         }),
         _ => throw new ArgumentOutOfRangeException(nameof(function), function, "Unknown function kind."),
     };

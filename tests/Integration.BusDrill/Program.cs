@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 // Usage: Integration.BusDrill publish|consume <database file> <message count>
 // Both modes are safe to kill at any moment and run again: publishing repeats are dropped by duplicate
-// detection, and consuming repeats are absorbed by the idempotent consumer.
+// detection, and consuming repeats are absorbed by the handler's "processed" mark, committed with its effect.
 if (args.Length != 3 || !int.TryParse(args[2], CultureInfo.InvariantCulture, out var count) || count < 1)
 {
     Console.Error.WriteLine("Usage: Integration.BusDrill publish|consume <database file> <message count>");
@@ -57,7 +57,7 @@ static TopicMessage DrillMessage(int number) => new()
 static async Task<int> ConsumeAsync(SqliteDatabase database, int count)
 {
     await ExecuteAsync(database, "CREATE TABLE IF NOT EXISTS drill_effects (subscription TEXT NOT NULL, message_id TEXT NOT NULL)");
-    var processed = new IdempotentConsumer(database, TimeProvider.System);
+    await ExecuteAsync(database, "CREATE TABLE IF NOT EXISTS drill_processed (subscription TEXT NOT NULL, message_id TEXT NOT NULL, PRIMARY KEY (subscription, message_id))");
     var absorbed = 0;
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -68,15 +68,27 @@ static async Task<int> ConsumeAsync(SqliteDatabase database, int count)
     {
         builder.Services.AddTopicConsumer(DrillTopology.Topic, subscription, async (message, _, cancellationToken) =>
         {
-            var ran = await processed.RunOnceAsync(DrillTopology.Topic, subscription, message.MessageId, async (connection, transaction, token) =>
+            var ran = await database.WriteAsync(async (connection, transaction) =>
             {
+                // The mark first, in the effect's transaction: a redelivery finds it and changes nothing.
+                await using var mark = connection.CreateCommand();
+                mark.Transaction = transaction;
+                mark.CommandText = "INSERT INTO drill_processed (subscription, message_id) VALUES ($subscription, $id) ON CONFLICT DO NOTHING";
+                mark.Parameters.AddWithValue("$subscription", subscription);
+                mark.Parameters.AddWithValue("$id", message.MessageId);
+                if (await mark.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    return false;
+                }
+
                 // No unique key on drill_effects on purpose: a message handled twice shows up as two rows.
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = "INSERT INTO drill_effects (subscription, message_id) VALUES ($subscription, $id)";
                 command.Parameters.AddWithValue("$subscription", subscription);
                 command.Parameters.AddWithValue("$id", message.MessageId);
-                await command.ExecuteNonQueryAsync(token);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return true;
             }, cancellationToken);
             if (!ran)
             {
@@ -102,7 +114,7 @@ static async Task<bool> IsDrainedAsync(SqliteDatabase database, int count)
     await using var connection = await database.OpenAsync();
     await using var command = connection.CreateCommand();
     command.CommandText = """
-        SELECT (SELECT COUNT(*) FROM bus_processed WHERE topic = $topic),
+        SELECT (SELECT COUNT(*) FROM drill_processed),
                (SELECT COUNT(*) FROM bus_deliveries WHERE topic = $topic)
         """;
     command.Parameters.AddWithValue("$topic", DrillTopology.Topic);

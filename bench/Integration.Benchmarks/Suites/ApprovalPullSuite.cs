@@ -5,7 +5,6 @@ using System.Text.Json;
 using Integration.Benchmarks.Harness;
 using Integration.Functions.Approvals;
 using Integration.Functions.Identity;
-using Integration.Functions.Platform.Records;
 
 namespace Integration.Benchmarks.Suites;
 
@@ -119,9 +118,8 @@ internal sealed class ApprovalPullSuite : IBenchmarkSuite
     {
         var parts = BenchApprovals.ExpectedParts(municipality, count);
         var expected = parts.ToDictionary(p => (ApprovalMessages.Approvals, p.Key), p => p.Value);
-        // One approval.routed to the approval system per approval; two deadlines (reminder, overdue) per part.
+        // One approval.routed to the approval system per approval. The claim deadlines are in the due-index, not on the bus.
         expected[(ApprovalMessages.Feedback, ApprovalMessages.FeedbackSubscription)] = count;
-        expected[(RecordStore.DeadlineTopic, DurableFunctions.DeadlineSubscription)] = 2 * parts.Values.Sum();
         return expected;
     }
 

@@ -5,7 +5,6 @@ using Integration.Domain.Messaging;
 using Integration.Functions.Infrastructure.Azure;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Messaging;
-using Integration.Functions.Platform;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,16 +15,15 @@ public static class MessagingServiceCollectionExtensions
 {
     /// <summary>
     /// Binds and validates <c>Messaging</c> (a bad value stops the app at start-up, naming the key). With
-    /// <c>Messaging:Provider=ServiceBus</c>, the topics other systems read are published to Service Bus (the topics
-    /// the catalogue's own functions consume stay on the embedded bus) and, when asked, their topology is installed
+    /// <c>Messaging:Provider=ServiceBus</c>, the topics other systems read are published to Service Bus (the app consumes
+    /// no topic itself: its wake-ups are timers) and, when asked, their topology is installed
     /// at start-up. Nothing here connects: the clients open their connections on first use.
-    /// Call after <c>AddFunctionHost</c>, whose embedded publisher this replaces.
+    /// Call after the embedded bus is registered, whose publisher this replaces.
     /// </summary>
-    public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration, FunctionCatalogue catalogue, TopicTopology topology)
+    public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration, TopicTopology topology)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(topology);
         var section = configuration.GetSection(MessagingOptions.Section);
         services.AddOptions<MessagingOptions>().Bind(section).ValidateOnStart();
@@ -39,8 +37,7 @@ public static class MessagingServiceCollectionExtensions
             return services;
         }
 
-        var consumedHere = catalogue.OfType<TopicFunction>().Select(f => f.Topic).ToHashSet(StringComparer.Ordinal);
-        services.AddSingleton(new ServiceBusTopology(topology with { Topics = topology.Topics.Where(t => !consumedHere.Contains(t.Name)).ToArray() }));
+        services.AddSingleton(new ServiceBusTopology(topology));
 
         var serviceBus = options.ServiceBus;
         services.AddAzureCredential(configuration);
@@ -59,8 +56,7 @@ public static class MessagingServiceCollectionExtensions
 
         services.AddSingleton(provider => new ServiceBusTopicPublisher(provider.GetRequiredService<ServiceBusClient>()));
         services.RemoveAll<ITopicPublisher>();
-        services.AddSingleton<ITopicPublisher>(provider => new RoutedTopicPublisher(
-            provider.GetRequiredService<ServiceBusTopicPublisher>(), provider.GetRequiredService<SqliteTopicBus>(), consumedHere));
+        services.AddSingleton<ITopicPublisher>(provider => provider.GetRequiredService<ServiceBusTopicPublisher>());
         services.AddSingleton<ServiceBusTopologyInstaller>();
         if (serviceBus.InstallTopology)
         {

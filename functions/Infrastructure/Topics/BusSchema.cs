@@ -54,15 +54,6 @@ internal static class BusSchema
         );
         CREATE INDEX IF NOT EXISTS bus_deliveries_queue ON bus_deliveries (topic, subscription, state, id);
         CREATE UNIQUE INDEX IF NOT EXISTS bus_deliveries_lock ON bus_deliveries (lock_token) WHERE lock_token IS NOT NULL;
-
-        CREATE TABLE IF NOT EXISTS bus_processed (
-            topic        TEXT    NOT NULL,
-            subscription TEXT    NOT NULL,
-            message_id   TEXT    NOT NULL,
-            processed_at INTEGER NOT NULL,
-            PRIMARY KEY (topic, subscription, message_id)
-        );
-        CREATE INDEX IF NOT EXISTS bus_processed_by_age ON bus_processed (processed_at);
         """;
 
     public static async Task CreateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)

@@ -8,12 +8,6 @@ namespace Integration.Functions.Infrastructure.Topics;
 /// </summary>
 public delegate Task TopicMessageHandler(TopicMessage message, int deliveryCount, CancellationToken cancellationToken);
 
-/// <summary>A topic-triggered function resolved from a fresh DI scope for every message.</summary>
-public interface ITopicHandler
-{
-    Task HandleAsync(TopicMessage message, int deliveryCount, CancellationToken cancellationToken);
-}
-
 /// <summary>One subscription the consumer host polls, and how to build its handler inside a message's DI scope.</summary>
 public sealed record TopicConsumerRegistration(
     string Topic,

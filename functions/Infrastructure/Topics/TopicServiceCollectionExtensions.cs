@@ -30,7 +30,6 @@ public static class TopicServiceCollectionExtensions
         services.TryAddSingleton<ITopicPublisher>(provider => provider.GetRequiredService<SqliteTopicBus>());
         services.TryAddSingleton<SqliteTopicReceiver>();
         services.TryAddSingleton<TopicAdministration>();
-        services.TryAddSingleton<IdempotentConsumer>();
 
         // Registration order is start order: the topology exists before the first poll.
         services.AddHostedService<TopicTopologyStartup>();
@@ -44,15 +43,6 @@ public static class TopicServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(handler);
         return services.AddTopicConsumer(topic, subscription, maxConcurrency, _ => handler);
-    }
-
-    /// <summary>Registers a topic-triggered function class, resolved from a fresh DI scope for every message.</summary>
-    public static IServiceCollection AddTopicConsumer<THandler>(
-        this IServiceCollection services, string topic, string subscription, int maxConcurrency = 16)
-        where THandler : class, ITopicHandler
-    {
-        services.TryAddScoped<THandler>();
-        return services.AddTopicConsumer(topic, subscription, maxConcurrency, provider => provider.GetRequiredService<THandler>().HandleAsync);
     }
 
     /// <summary>Registers a topic-triggered function whose handler is built from the message's DI scope.</summary>

@@ -2,11 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Integration.Domain.Calendar;
 using Integration.Domain.Kernel;
-using Integration.Domain.Messaging;
 
 namespace Integration.Functions.Platform.Records;
 
-/// <summary>A deadline's wake-up message, as delivered on the <c>deadlines</c> topic.</summary>
+/// <summary>A deadline that has come due, as the <see cref="DeadlineSweep"/> hands it to its handler.</summary>
 public sealed record DeadlineDue(
     [property: JsonPropertyName("record")] string Record,
     [property: JsonPropertyName("deadline")] string Deadline,
@@ -16,19 +15,16 @@ public sealed record DeadlineDue(
 {
     public RecordKey Key => new(Record[..Record.IndexOf('|', StringComparison.Ordinal)], Record[(Record.IndexOf('|', StringComparison.Ordinal) + 1)..]);
 
-    public static DeadlineDue Parse(TopicMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        return JsonSerializer.Deserialize<DeadlineDue>(message.Body, RecordJson.Options)
-            ?? throw new InvalidOperationException($"Deadline message {message.MessageId} has no body.");
-    }
-
     /// <summary>True when <paramref name="record"/> still waits for exactly this deadline (not fired, cancelled or reset since).</summary>
     public bool IsCurrentFor<T>(Record<T> record) =>
         record?.Deadline(Deadline) is { Status: DeadlineStatus.Active } d && d.Generation == Generation;
 }
 
-/// <summary>Does what a deadline's action says when it comes due. Handlers must be idempotent: a wake-up can arrive twice.</summary>
+/// <summary>
+/// Does what a deadline's action says when it comes due. Handlers must be idempotent and act only
+/// while <see cref="DeadlineDue.IsCurrentFor{T}"/> holds: a wake-up can arrive twice (a retry after
+/// a crash, two sweeps at once).
+/// </summary>
 public interface IDeadlineHandler
 {
     /// <summary>The action names this handler serves, e.g. <c>approval.claim-overdue</c>.</summary>
@@ -46,12 +42,12 @@ public sealed class DeadlineRouter(IEnumerable<IDeadlineHandler> handlers)
 
     public IReadOnlyCollection<string> Actions => byAction.Keys;
 
-    public Task HandleAsync(TopicMessage message, CancellationToken cancellationToken)
+    public Task HandleAsync(DeadlineDue due, CancellationToken cancellationToken)
     {
-        var due = DeadlineDue.Parse(message);
+        ArgumentNullException.ThrowIfNull(due);
         if (!byAction.TryGetValue(due.Action, out var handler))
         {
-            // Thrown so the message ends in the dead-letter store, visible to an operator.
+            // Thrown so the sweep retries and finally sets the deadline aside, visible to an operator.
             throw new InvalidOperationException($"No handler for deadline action '{due.Action}' ({due.Record}/{due.Deadline}).");
         }
 

@@ -1,45 +1,35 @@
-using Integration.Functions.Infrastructure.Topics;
-
 namespace Integration.Functions.Platform.Records;
 
 /// <summary>The platform's own functions that keep records durable: deadline wake-ups, the outbox sweep, housekeeping.</summary>
 public static class DurableFunctions
 {
-    public const string DeadlineSubscription = "records";
-
     public static void Register(FunctionCatalogue functions)
     {
         ArgumentNullException.ThrowIfNull(functions);
-        functions.Topic("deadline-due", RecordStore.DeadlineTopic, DeadlineSubscription, (delivery, services, ct) =>
-            services.GetRequiredService<DeadlineRouter>().HandleAsync(delivery.Message, ct), maxConcurrency: 4);
+
+        // A timer over the due-index rather than a topic trigger: timers exist on every host.
+        functions.Timer("deadline-sweep", "%Durable:DeadlineSweepSchedule%", async (_, services, ct) =>
+            await services.GetRequiredService<DeadlineSweep>().RunAsync(ct));
 
         // Publishes what a crash left between commit and publish.
         functions.Timer("outbox-sweep", "%Durable:OutboxSweepSchedule%", async (_, services, ct) =>
             await services.GetRequiredService<OutboxDispatcher>().SweepAsync(ct));
-
-        // Processed-message marks only need to outlive redelivery; a week is far beyond any lock or retry.
-        functions.Timer("processed-messages-cleanup", "%Durable:CleanupSchedule%", async (_, services, ct) =>
-            await services.GetRequiredService<IdempotentConsumer>().ForgetOlderThanAsync(TimeSpan.FromDays(7), ct));
     }
-
-    public static TopicDefinition Topic() => new()
-    {
-        Name = RecordStore.DeadlineTopic,
-        Subscriptions = [new SubscriptionDefinition { Name = DeadlineSubscription }],
-    };
 }
 
 /// <summary>
 /// At start-up, in the background so an unreachable store does not hold up the app: publishes any
-/// outbox rows a crash left and recounts provisional deadlines on the calendar just loaded.
+/// outbox rows a crash left, enters deadlines of older data in the due-index (once) and recounts
+/// provisional deadlines on the calendar just loaded.
 /// </summary>
-public sealed class DurableStartup(OutboxDispatcher outbox, WorkingDayDeadlines deadlines, ILogger<DurableStartup> logger) : BackgroundService
+public sealed class DurableStartup(OutboxDispatcher outbox, DeadlineIndexBackfill backfill, WorkingDayDeadlines deadlines, ILogger<DurableStartup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         try
         {
             var published = await outbox.SweepAsync(cancellationToken);
+            await backfill.RunOnceAsync(cancellationToken);
             var recounted = await deadlines.RecountProvisionalAsync(cancellationToken);
             if (published + recounted > 0)
             {

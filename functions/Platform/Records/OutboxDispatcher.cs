@@ -5,10 +5,11 @@ using Integration.Domain.Storage;
 namespace Integration.Functions.Platform.Records;
 
 /// <summary>
-/// Publishes committed outbox rows to their topics and then deletes them. A crash between the
-/// commit and the delete leaves the rows behind; <see cref="SweepAsync"/> (run at start-up and
-/// periodically) publishes them again, and the topic's duplicate detection and the consumers'
-/// dedup by MessageId absorb any repeat.
+/// Carries out committed outbox rows and then deletes them: messages are published to their topics,
+/// deadline entries are upserted into the <see cref="DeadlineIndex"/>. A crash between the commit and
+/// the delete leaves the rows behind; <see cref="SweepAsync"/> (run at start-up and periodically)
+/// carries them out again, and the topic's duplicate detection, the consumers' dedup by MessageId and
+/// the index's upsert by deadline generation absorb any repeat.
 /// </summary>
 public sealed class OutboxDispatcher(ITableStore store, ITopicPublisher publisher, ILogger<OutboxDispatcher> logger)
 {
@@ -46,14 +47,42 @@ public sealed class OutboxDispatcher(ITableStore store, ITopicPublisher publishe
     }
 
     /// <summary>
-    /// One publish transaction per topic and one delete batch per record, rather than two writes per
-    /// message: each is a flushed commit, and they dominate the cost of a transition.
+    /// One publish transaction per topic, one index batch per hundred deadlines and one delete batch
+    /// per record, rather than two writes per row: each is a flushed commit, and they dominate the
+    /// cost of a transition.
     /// </summary>
     private async Task PublishAsync(IReadOnlyList<TableEntity> rows, CancellationToken cancellationToken)
     {
-        foreach (var topic in rows.GroupBy(TopicOf))
+        var deadlines = new List<DeadlineEntry>();
+        var messages = new List<TableEntity>();
+        foreach (var row in rows)
+        {
+            if (row.GetString("Index") == DeadlineIndex.Table)
+            {
+                deadlines.Add(DeadlineEntry.From(row));
+            }
+            else if (TopicOf(row) == LegacyDeadlineTopic)
+            {
+                deadlines.Add(LegacyDeadline(row));
+            }
+            else
+            {
+                messages.Add(row);
+            }
+        }
+
+        foreach (var topic in messages.GroupBy(TopicOf))
         {
             await publisher.PublishBatchAsync(topic.Key, topic.Select(MessageOf).ToArray(), cancellationToken);
+        }
+
+        if (deadlines.Count > 0)
+        {
+            await store.CreateTableIfNotExistsAsync(DeadlineIndex.Table, cancellationToken);
+            foreach (var chunk in deadlines.Chunk(100))
+            {
+                await store.ExecuteBatchAsync(DeadlineIndex.Table, chunk.Select(d => TableOperation.Upsert(DeadlineIndex.DueRow(d.DueAt, d))).ToArray(), cancellationToken);
+            }
         }
 
         foreach (var record in rows.GroupBy(r => r.PartitionKey))
@@ -85,6 +114,19 @@ public sealed class OutboxDispatcher(ITableStore store, ITopicPublisher publishe
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Deadlines were once woken by scheduled messages on this topic; an outbox row for it left by an
+    /// older version (committed, not yet published) becomes an index entry instead.
+    /// </summary>
+    private const string LegacyDeadlineTopic = "deadlines";
+
+    private static DeadlineEntry LegacyDeadline(TableEntity row)
+    {
+        var due = JsonSerializer.Deserialize<DeadlineDue>(MessageOf(row).Body, RecordJson.Options)
+            ?? throw new InvalidOperationException($"Outbox row {row.PartitionKey}/{row.RowKey} has no deadline.");
+        return new DeadlineEntry(due.Record, due.Deadline, due.Generation, due.Action, due.DueAt);
     }
 
     private static string TopicOf(TableEntity row) =>

@@ -11,12 +11,12 @@ namespace Integration.Functions.Platform.Records;
 /// partition of the <c>Records</c> table — its state, its hash-chained history, its outbox and its
 /// deadlines — so every transition is one atomic batch (one SQLite transaction; one entity-group
 /// transaction on Table storage). Concurrent writers are ordered by the state row's ETag: the
-/// loser re-reads and decides again. Messages are published after the commit by the outbox.
+/// loser re-reads and decides again. Messages are published, and deadlines entered in the
+/// <see cref="DeadlineIndex"/>, after the commit by the outbox.
 /// </summary>
 public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, TimeProvider time)
 {
     public const string Table = "Records";
-    public const string DeadlineTopic = "deadlines";
     private const string StateRow = "state";
     private const string HistoryPrefix = "h";
     private const string OutboxPrefix = "o";
@@ -180,7 +180,7 @@ public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, Time
             var deadline = new Deadline(schedule.Name, schedule.Action, schedule.DueAt, DeadlineStatus.Active, generation, schedule.Provisional, schedule.Basis, schedule.Data);
             deadlines[schedule.Name] = deadline;
             operations.Add(TableOperation.Upsert(DeadlineRow(pk, deadline)));
-            outboxRows.Add(OutboxRow(pk, DeadlineTopic, DeadlineMessage(key, deadline)));
+            outboxRows.Add(DeadlineIndexOutboxRow(pk, DeadlineEntry.For(key, deadline)));
         }
 
         operations.AddRange(outboxRows.Select(TableOperation.Insert));
@@ -190,20 +190,43 @@ public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, Time
         return new CommitResult<T>(record, true, entry);
     }
 
-    /// <summary>The scheduled message that wakes the deadline's handler; its id changes with each reset.</summary>
-    internal static TopicMessage DeadlineMessage(RecordKey key, Deadline deadline) => new()
+    /// <summary>
+    /// An outbox row that enters the deadline in the <see cref="DeadlineIndex"/>. The index is another
+    /// table, so it cannot join the record's batch; the outbox row can, which makes the index entry as
+    /// durable as the deadline itself. Keyed by deadline and generation, so a reset adds a new entry.
+    /// </summary>
+    private static TableEntity DeadlineIndexOutboxRow(string pk, DeadlineEntry entry)
     {
-        MessageId = $"{key.PartitionKey}:deadline:{deadline.Name}:{deadline.Generation}",
-        Subject = deadline.Action,
-        Body = JsonSerializer.Serialize(new { record = key.PartitionKey, deadline = deadline.Name, generation = deadline.Generation, action = deadline.Action, dueAt = deadline.DueAt }, RecordJson.Options),
-        CorrelationId = key.PartitionKey,
-        ApplicationProperties = new Dictionary<string, string>
+        var properties = entry.ToProperties();
+        properties["RowType"] = "outbox";
+        properties["Index"] = DeadlineIndex.Table;
+        return new TableEntity(pk, $"{OutboxPrefix}deadline:{entry.Deadline}:{entry.Generation}", properties);
+    }
+
+    /// <summary>The deadline as stored now, or null when the record or the deadline does not exist.</summary>
+    public async Task<Deadline?> GetDeadlineAsync(RecordKey key, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(name);
+        await EnsureTableAsync(cancellationToken);
+        var row = await store.GetAsync(Table, key.PartitionKey, DeadlinePrefix + name, cancellationToken);
+        return row is null ? null : ToDeadline(row);
+    }
+
+    /// <summary>Every active deadline of every record (a scan: for building the due-index once, on upgrade).</summary>
+    public async IAsyncEnumerable<(RecordKey Key, Deadline Deadline)> ActiveDeadlinesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var query = new TableQuery
         {
-            ["kind"] = key.Kind,
-            ["action"] = deadline.Action,
-        },
-        ScheduledEnqueueTime = deadline.DueAt,
-    };
+            PropertyEquals = new Dictionary<string, object?> { ["RowType"] = "deadline", ["Status"] = "active" },
+            PageSize = 500,
+        };
+        await foreach (var row in ReadAllAsync(query, cancellationToken))
+        {
+            yield return (KeyOf(row), ToDeadline(row));
+        }
+    }
 
     private static string AuditData<T>(RecordKey key, Record<T>? current, Change<T> change)
     {

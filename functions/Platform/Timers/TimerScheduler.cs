@@ -163,7 +163,8 @@ public sealed class TimerScheduler
         try
         {
             await function.Handler(info, scope.ServiceProvider, cancellationToken);
-            logger.LogInformation("Timer {Function} ran for {Scheduled:o}", function.Name, info.ScheduledTime);
+            // Debug: the deadline sweep runs every few seconds; functions log what they did themselves.
+            logger.LogDebug("Timer {Function} ran for {Scheduled:o}", function.Name, info.ScheduledTime);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,7 +1,7 @@
 using System.Net;
 using Integration.Domain.Messaging;
 using Integration.Functions.Infrastructure.Topics;
-using Integration.Functions.Platform.Records;
+using Integration.Functions.Approvals;
 using Integration.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,24 +14,35 @@ public sealed class DeadLetterApiTests(DeadLetterApiTests.Platform platform) : I
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_deadline_nobody_handles_is_dead_lettered_listed_and_resubmittable()
+    public async Task A_message_its_reader_keeps_abandoning_is_dead_lettered_listed_and_resubmittable()
     {
-        // No handler serves this action, so the deadline consumer fails it until it is dead-lettered.
+        // The approval system reads its subscription and gives up on this message every time.
         var bus = platform.Services.GetRequiredService<ITopicPublisher>();
+        var receiver = platform.Services.GetRequiredService<SqliteTopicReceiver>();
         var id = Guid.NewGuid().ToString("N");
-        await bus.PublishAsync(RecordStore.DeadlineTopic, new TopicMessage
+        await bus.PublishAsync(ApprovalMessages.Feedback, new TopicMessage
         {
             MessageId = id,
             Subject = "nobody.handles-this",
-            Body = $$"""{"record":"test|{{id}}","deadline":"x","generation":1,"action":"nobody.handles-this","dueAt":"2026-02-25T00:00:00+08:00"}""",
+            Body = $$"""{"record":"test|{{id}}","action":"nobody.handles-this"}""",
         }, Ct);
+        for (var delivery = 0; delivery < 20; delivery++)
+        {
+            var received = await receiver.ReceiveAsync(ApprovalMessages.Feedback, ApprovalMessages.FeedbackSubscription, 1, Ct);
+            if (received.Count == 0)
+            {
+                break;
+            }
+
+            await receiver.AbandonAsync(received[0].LockToken, Ct);
+        }
 
         var admin = platform.ClientFor("admin");
         System.Text.Json.JsonElement letter = default;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(20))
         {
-            var list = await (await admin.GetAsync("/api/admin/dead-letters?topic=deadlines", Ct)).ReadJsonAsync();
+            var list = await (await admin.GetAsync($"/api/admin/dead-letters?topic={ApprovalMessages.Feedback}", Ct)).ReadJsonAsync();
             letter = list.EnumerateArray().FirstOrDefault(l => l.GetProperty("messageId").GetString() == id);
             if (letter.ValueKind != System.Text.Json.JsonValueKind.Undefined)
             {
@@ -43,7 +54,7 @@ public sealed class DeadLetterApiTests(DeadLetterApiTests.Platform platform) : I
 
         Assert.NotEqual(System.Text.Json.JsonValueKind.Undefined, letter.ValueKind);
         Assert.Equal(SqliteTopicReceiver.MaxDeliveryCountExceeded, letter.GetProperty("reason").GetString());
-        Assert.Equal("records", letter.GetProperty("subscription").GetString());
+        Assert.Equal(ApprovalMessages.FeedbackSubscription, letter.GetProperty("subscription").GetString());
         Assert.Equal(10, letter.GetProperty("deliveryCount").GetInt32());
         Assert.Equal("nobody.handles-this", letter.GetProperty("body").GetProperty("action").GetString());
 

@@ -63,8 +63,12 @@ public sealed class RecordingDeadlineHandler(RecordStore records) : IDeadlineHan
     public const string Action = "test.deadline";
 
     private readonly List<DeadlineDue> handled = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> calls = new();
 
     public IReadOnlyCollection<string> Actions => [Action];
+
+    /// <summary>Every call for a record, whether it changed the record or found the deadline already handled.</summary>
+    public int CallsFor(RecordKey key) => calls.GetValueOrDefault(key?.PartitionKey ?? "");
 
     public IReadOnlyList<DeadlineDue> Handled
     {
@@ -79,6 +83,7 @@ public sealed class RecordingDeadlineHandler(RecordStore records) : IDeadlineHan
 
     public async Task HandleAsync(DeadlineDue due, CancellationToken cancellationToken)
     {
+        calls.AddOrUpdate(due.Record, 1, (_, n) => n + 1);
         var result = await records.UpdateAsync<Counter>(due.Key, r => due.IsCurrentFor(r)
             ? new Change<Counter> { State = r.State with { Note = "deadline " + due.Deadline }, Action = "test.deadline-fired", Principal = "system:deadlines", Fired = [due.Deadline] }
             : null, cancellationToken);
@@ -89,5 +94,33 @@ public sealed class RecordingDeadlineHandler(RecordStore records) : IDeadlineHan
                 handled.Add(due);
             }
         }
+    }
+}
+
+/// <summary>A handler whose downstream is broken until the test repairs it.</summary>
+public sealed class FailingDeadlineHandler(RecordStore records) : IDeadlineHandler
+{
+    public const string Action = "test.failing";
+    public const string Failure = "the registry of the test is down";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> calls = new();
+
+    public IReadOnlyCollection<string> Actions => [Action];
+
+    public bool Broken { get; set; } = true;
+
+    public int CallsFor(RecordKey key) => calls.GetValueOrDefault(key?.PartitionKey ?? "");
+
+    public async Task HandleAsync(DeadlineDue due, CancellationToken cancellationToken)
+    {
+        calls.AddOrUpdate(due.Record, 1, (_, n) => n + 1);
+        if (Broken)
+        {
+            throw new InvalidOperationException(Failure);
+        }
+
+        await records.UpdateAsync<Counter>(due.Key, r => due.IsCurrentFor(r)
+            ? new Change<Counter> { State = r.State with { Note = "repaired" }, Action = "test.failing-fired", Principal = "system:deadlines", Fired = [due.Deadline] }
+            : null, cancellationToken);
     }
 }

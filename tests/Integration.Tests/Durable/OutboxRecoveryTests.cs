@@ -3,10 +3,11 @@ using Integration.Domain.Storage;
 using Integration.Functions.Platform.Records;
 using Integration.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Integration.Tests.Durable;
 
-/// <summary>A crash between commit and publish loses nothing: the committed outbox row is published later.</summary>
+/// <summary>A crash between commit and publish loses nothing: the committed outbox row is carried out later.</summary>
 public sealed class OutboxRecoveryTests : IDisposable
 {
     private readonly string dataPath = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
@@ -39,6 +40,45 @@ public sealed class OutboxRecoveryTests : IDisposable
         // A sweep racing the recovery (or a second instance) publishes the same ids again: duplicate detection drops them.
         await restarted.Services.GetRequiredService<Functions.Infrastructure.Topics.SqliteTopicBus>().PublishAsync(TestTopics.Events, messages[0], Ct);
         Assert.Empty(await restarted.Services.DrainAsync(1, TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Fact]
+    public async Task A_deadline_whose_index_entry_was_lost_in_a_crash_fires_after_the_next_start()
+    {
+        var key = new RecordKey("test", Guid.NewGuid().ToString("N"));
+        var clock = new ManualTimeProvider(new DateTimeOffset(2021, 3, 1, 10, 0, 0, TimeSpan.FromHours(8)));
+        var due = clock.GetUtcNow() + TimeSpan.FromHours(1);
+
+        // First life: the change commits, then the process dies before the deadline reaches the index.
+        using (var crashing = Platform().WithTime(clock).WithDeadlinesSweptByTest())
+        {
+            var store = crashing.Services.GetRequiredService<ITableStore>();
+            var records = new RecordStore(store, new OutboxDispatcher(new IndexWritesFail(store), crashing.Services.GetRequiredService<ITopicPublisher>(), NullLogger<OutboxDispatcher>.Instance), clock);
+            await records.CreateAsync(key, new Change<Counter>
+            {
+                State = new Counter(0, ""),
+                Action = "test.created",
+                Principal = "ndrc",
+                Schedule = [new DeadlineSchedule("reply", RecordingDeadlineHandler.Action, due)],
+            }, Ct);
+            Assert.Single((await store.QueryAsync(RecordStore.Table, TableQuery.RowKeyPrefix(key.PartitionKey, "o"), null, Ct)).Entities);
+        }
+
+        // Second life: start-up recovery enters it in the index, and the sweep fires it when due.
+        using var restarted = Platform().WithTime(clock).WithDeadlinesSweptByTest()
+            .WithServices(s => s.AddSingleton<RecordingDeadlineHandler>().AddSingleton<IDeadlineHandler>(p => p.GetRequiredService<RecordingDeadlineHandler>()));
+        var table = restarted.Services.GetRequiredService<ITableStore>();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((await table.QueryAsync(RecordStore.Table, TableQuery.RowKeyPrefix(key.PartitionKey, "o"), null, Ct)).Entities.Count > 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "start-up recovery did not carry out the outbox");
+            await Task.Delay(50, Ct);
+        }
+
+        clock.SetUtcNow(due);
+        await restarted.SweepDeadlinesAsync();
+        Assert.Single(restarted.Services.GetRequiredService<RecordingDeadlineHandler>().Handled, h => h.Record == key.PartitionKey);
+        Assert.Equal(DeadlineStatus.Fired, (await restarted.Services.GetRequiredService<RecordStore>().GetAsync<Counter>(key, Ct))!.Deadline("reply")!.Status);
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Net;
+using Integration.Domain.Storage;
 using Integration.Functions.Platform.Records;
 using Integration.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +43,11 @@ public sealed class ProvisionalDeadlineTests : IDisposable
         Assert.Equal(new DateTimeOffset(2027, 1, 6, 0, 0, 0, TimeSpan.FromHours(8)), deadline.DueAt); // 12/31, 1/4, 1/5
         Assert.Equal(2, deadline.Generation);
         Assert.Equal("deadline.recounted", (await records.HistoryAsync(key, Ct))[^1].Action);
+
+        // The index moved with it: the new generation is due at the new instant; the old row is stale.
+        var index = await platform.Services.GetRequiredService<ITableStore>().QueryAsync(DeadlineIndex.Table, TableQuery.Partition(DeadlineIndex.DuePartition, 1000), null, Ct);
+        var rows = index.Entities.Where(r => r.GetString("Record") == key.PartitionKey).ToDictionary(r => r.GetInt64("Generation")!.Value, r => r.GetDateTimeOffset("DueAt"));
+        Assert.Equal(deadline.DueAt, rows[2]);
     }
 
     [Fact]

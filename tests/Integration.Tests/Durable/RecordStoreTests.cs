@@ -15,7 +15,7 @@ public abstract class RecordStoreTests : IDisposable
 
     protected RecordStoreTests(PlatformFactory factory)
     {
-        this.factory = factory.WithTestTopic().With("Timers:Disabled:0", "outbox-sweep");
+        this.factory = factory.WithTestTopic().With("Timers:Disabled:0", "outbox-sweep").WithDeadlinesSweptByTest(disabledTimerIndex: 1);
         _ = this.factory.Services; // starts the host: topology, consumers
     }
 
@@ -144,12 +144,14 @@ public abstract class RecordStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_deadline_fires_once_through_the_bus_and_is_marked_fired()
+    public async Task A_deadline_fires_once_through_the_sweep_and_is_marked_fired()
     {
         var (key, due) = await CreateWithDeadlineAsync(TimeSpan.FromMilliseconds(300));
+        await Task.Delay(TimeSpan.FromMilliseconds(400), Ct);
+        await Services.SweepDeadlinesAsync();
 
         var handler = Services.GetServices<IDeadlineHandler>().OfType<RecordingDeadlineHandler>().Single();
-        await Eventually(() => handler.Handled.Any(h => h.Record == key.PartitionKey));
+        Assert.Single(handler.Handled, h => h.Record == key.PartitionKey);
 
         var record = (await Records.GetAsync<Counter>(key, Ct))!;
         Assert.Equal(DeadlineStatus.Fired, record.Deadline("reply")!.Status);
@@ -167,7 +169,8 @@ public abstract class RecordStoreTests : IDisposable
         var (key, _) = await CreateWithDeadlineAsync(TimeSpan.FromMilliseconds(500));
         await Records.UpdateAsync<Counter>(key, r => new Change<Counter> { State = r.State, Action = "test.answered", Principal = "housing", Cancel = ["reply"] }, Ct);
 
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        await Task.Delay(TimeSpan.FromMilliseconds(600), Ct);
+        await Services.SweepDeadlinesAsync();
         var handler = Services.GetServices<IDeadlineHandler>().OfType<RecordingDeadlineHandler>().Single();
         Assert.DoesNotContain(handler.Handled, h => h.Record == key.PartitionKey);
         Assert.Equal(DeadlineStatus.Cancelled, (await Records.GetAsync<Counter>(key, Ct))!.Deadline("reply")!.Status);
@@ -191,16 +194,6 @@ public abstract class RecordStoreTests : IDisposable
     }
 
     private static RecordKey NewKey() => new("test", Guid.NewGuid().ToString("N"));
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "the condition did not become true within 15 s");
-            await Task.Delay(50, Ct);
-        }
-    }
 
     public void Dispose()
     {

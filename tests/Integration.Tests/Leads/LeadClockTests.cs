@@ -6,7 +6,7 @@ namespace Integration.Tests.Leads;
 
 /// <summary>
 /// The relay, return and feedback clocks run as durable deadlines: the clock is moved past the start
-/// of the last working day and past the deadline, and the app's own deadline consumer does the rest.
+/// of the last working day and past the deadline, and the app's deadline sweep does the rest.
 /// </summary>
 public sealed class LeadClockTests(LeadClockTests.Platform platform) : IClassFixture<LeadClockTests.Platform>
 {
@@ -25,12 +25,12 @@ public sealed class LeadClockTests(LeadClockTests.Platform platform) : IClassFix
         Assert.Equal("2026-02-27", Part(received, "housing").GetProperty("returnDeadline").GetProperty("deadline").GetString());
 
         platform.SetTime(China(2, 27, 9));
-        await platform.WaitForHistoryAsync("clock-return", "lead.return-reminder");
+        await platform.FireDeadlinesAsync("clock-return", "lead.return-reminder");
         var reminder = Assert.Single(await platform.MessagesAsync("leads", "housing", "clock-return"), m => m.Subject == "lead.reminder");
         Assert.Equal("return", JsonDocument.Parse(reminder.Body).RootElement.GetProperty("clock").GetString());
 
         platform.SetTime(China(2, 28, 0, 0, 1));
-        var closed = await platform.WaitForHistoryAsync("clock-return", "lead.return-window-closed");
+        var closed = await platform.FireDeadlinesAsync("clock-return", "lead.return-window-closed");
         Assert.Equal(China(2, 28, 0, 0, 1), Part(closed, "housing").GetProperty("returnWindowClosedAt").GetDateTimeOffset());
         Assert.Single(await platform.MessagesAsync("leads", "housing", "clock-return"), m => m.Subject == "lead.return-window-closed");
         Assert.Single(await platform.MessagesAsync("leads", "ndrc", "clock-return"), m => m.Subject == "lead.return-window-closed");
@@ -51,13 +51,13 @@ public sealed class LeadClockTests(LeadClockTests.Platform platform) : IClassFix
         Assert.Equal("2026-03-05", Part(handled, "housing").GetProperty("feedbackDeadline").GetProperty("deadline").GetString());
 
         platform.SetTime(China(3, 5, 9));
-        await platform.WaitForHistoryAsync("clock-feedback", "lead.feedback-reminder");
+        await platform.FireDeadlinesAsync("clock-feedback", "lead.feedback-reminder");
         Assert.Single(await platform.MessagesAsync("leads", "housing", "clock-feedback"), m => m.Subject == "lead.reminder");
         Assert.DoesNotContain(await platform.MessagesAsync("leads", "ndrc", "clock-feedback"), m => m.Subject == "lead.reminder");
         Assert.DoesNotContain("clock-feedback", await OverdueAsync("ndrc"));
 
         platform.SetTime(China(3, 6, 0, 0, 1));
-        var overdue = await platform.WaitForHistoryAsync("clock-feedback", "lead.feedback-overdue");
+        var overdue = await platform.FireDeadlinesAsync("clock-feedback", "lead.feedback-overdue");
         var clock = Assert.Single(overdue.GetProperty("overdue").EnumerateArray());
         Assert.Equal("feedback", clock.GetProperty("clock").GetString());
         Assert.Equal("housing", clock.GetProperty("department").GetString());
@@ -85,11 +85,11 @@ public sealed class LeadClockTests(LeadClockTests.Platform platform) : IClassFix
         Assert.Equal("2026-03-05", lead.GetProperty("assignment").GetProperty("relayDeadline").GetProperty("deadline").GetString());
 
         platform.SetTime(China(3, 5, 8));
-        await platform.WaitForHistoryAsync("clock-relay", "lead.relay-reminder");
+        await platform.FireDeadlinesAsync("clock-relay", "lead.relay-reminder");
         Assert.Single(await platform.MessagesAsync("leads", "ndrc", "clock-relay"), m => m.Subject == "lead.reminder");
 
         platform.SetTime(China(3, 6, 0, 0, 1));
-        var overdue = await platform.WaitForHistoryAsync("clock-relay", "lead.relay-overdue");
+        var overdue = await platform.FireDeadlinesAsync("clock-relay", "lead.relay-overdue");
         Assert.Equal(China(3, 6, 0, 0, 1), overdue.GetProperty("assignment").GetProperty("overdueAt").GetDateTimeOffset());
         Assert.Single(await platform.MessagesAsync("leads", "ndrc", "clock-relay"), m => m.Subject == "lead.overdue");
         Assert.Contains("clock-relay", await OverdueAsync("ndrc"));

@@ -35,7 +35,7 @@ public sealed class LeadConfidentialityTests(LeadConfidentialityTests.Platform p
         await platform.ActAsync("ndrc", "secret-1", "route", new JsonObject { ["department"] = "market" });
         await platform.ActAsync("housing", "secret-1", "completion", new JsonObject { ["completedAt"] = "2026-02-13T10:00:00+08:00" });
         platform.SetTime(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
-        await platform.WaitForHistoryAsync("secret-1", "lead.feedback-overdue");
+        await platform.FireDeadlinesAsync("secret-1", "lead.feedback-overdue");
         await platform.ActAsync("housing", "secret-1", "result", new JsonObject { ["outcome"] = "penalty", ["decision"] = "威住建罚〔2026〕9号" });
 
         var messages = new List<TopicMessage>();

@@ -22,7 +22,7 @@ public class LeadPlatform : PlatformFactory
     /// <summary>Friday 13 February 2026, 10:00 in China: the day after the discovery the issue's example starts from.</summary>
     public static readonly DateTimeOffset Start = new(2026, 2, 13, 10, 0, 0, TimeSpan.FromHours(8));
 
-    public LeadPlatform() => WithTime(Time);
+    public LeadPlatform() => WithTime(Time).WithDeadlinesSweptByTest();
 
     public ManualTimeProvider Time { get; } = new(Start);
 
@@ -73,21 +73,13 @@ public class LeadPlatform : PlatformFactory
         return all.Where(m => m.ApplicationProperties.GetValueOrDefault("leadId") == leadId).ToArray();
     }
 
-    /// <summary>Waits for the background deadline consumer to record <paramref name="action"/> in the lead's history.</summary>
-    public async Task<JsonElement> WaitForHistoryAsync(string leadId, string action)
+    /// <summary>Runs the deadline sweep at the clock's time; <paramref name="action"/> must then be in the lead's history.</summary>
+    public async Task<JsonElement> FireDeadlinesAsync(string leadId, string action)
     {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var lead = await GetLeadAsync(leadId);
-            if (Actions(lead).Contains(action))
-            {
-                return lead;
-            }
-
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), $"{action} never reached the history of {leadId}: {string.Join(", ", Actions(lead))}");
-            await Task.Delay(100, Cancellation);
-        }
+        await this.SweepDeadlinesAsync();
+        var lead = await GetLeadAsync(leadId);
+        Assert.True(Actions(lead).Contains(action), $"{action} is not in the history of {leadId} after the deadline sweep: {string.Join(", ", Actions(lead))}");
+        return lead;
     }
 
     public static string[] Actions(JsonElement lead) =>

@@ -21,9 +21,10 @@ public sealed class FunctionCatalogueTests
         "admin-dead-letters: http GET /api/admin/dead-letters",
         "admin-dead-letter-resubmit: http POST /api/admin/dead-letters/{id}/resubmit",
         "admin-subscriptions: http GET /api/admin/subscriptions",
-        "deadline-due: topic deadlines/records",
+        "admin-stuck-deadlines: http GET /api/admin/stuck-deadlines",
+        "admin-stuck-deadline-retry: http POST /api/admin/stuck-deadlines/{id}/retry",
+        "deadline-sweep: timer %Durable:DeadlineSweepSchedule%",
         "outbox-sweep: timer %Durable:OutboxSweepSchedule%",
-        "processed-messages-cleanup: timer %Durable:CleanupSchedule%",
         "approvals-push: http POST /api/approvals",
         "approvals-list: http GET /api/approvals",
         "approvals-get: http GET /api/approvals/{approvalId}",
@@ -50,11 +51,13 @@ public sealed class FunctionCatalogueTests
         Assert.Equal(Expected, AppFunctions.Catalogue().Functions.Select(f => $"{f.Name}: {f.Trigger}"));
 
     [Fact]
-    public void A_topic_functions_concurrency_is_configurable()
+    public void The_deadline_sweep_runs_every_five_seconds_by_default()
     {
-        using var platform = new Support.PlatformFactory().With("Functions:deadline-due:MaxConcurrency", "2");
-        var consumers = platform.Services.GetServices<Functions.Infrastructure.Topics.TopicConsumerRegistration>();
-        Assert.Equal(2, consumers.Single(c => c.Topic == "deadlines" && c.Subscription == "records").MaxConcurrency);
+        using var platform = new Support.PlatformFactory();
+        var scheduler = platform.Services.GetRequiredService<Functions.Platform.Timers.TimerScheduler>();
+        var (_, schedule) = scheduler.Timers.Single(t => t.Function.Name == "deadline-sweep");
+        var from = new DateTimeOffset(2026, 2, 24, 10, 0, 1, TimeSpan.FromHours(8));
+        Assert.Equal(from.AddSeconds(4), schedule.NextAfter(from, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")));
     }
 
     [Fact]
@@ -76,10 +79,11 @@ public sealed class FunctionCatalogueTests
             Assert.Equal("timerTrigger", (string?)timer["type"]);
             Assert.Equal("%Durable:OutboxSweepSchedule%", (string?)timer["schedule"]);
 
-            var topic = Binding(folder, "deadline-due");
-            Assert.Equal("serviceBusTrigger", (string?)topic["type"]);
-            Assert.Equal("deadlines", (string?)topic["topicName"]);
-            Assert.Equal("records", (string?)topic["subscriptionName"]);
+            // Nothing waits on a Service Bus trigger: deadlines are woken by a timer.
+            var sweep = Binding(folder, "deadline-sweep");
+            Assert.Equal("timerTrigger", (string?)sweep["type"]);
+            Assert.Equal("%Durable:DeadlineSweepSchedule%", (string?)sweep["schedule"]);
+            Assert.DoesNotContain(files, f => File.ReadAllText(f).Contains("serviceBusTrigger", StringComparison.Ordinal));
         }
         finally
         {

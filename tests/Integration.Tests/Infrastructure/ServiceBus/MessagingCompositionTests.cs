@@ -4,6 +4,7 @@ using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
 using Integration.Domain.Identity;
 using Integration.Domain.Messaging;
+using Integration.Domain.Storage;
 using Integration.Functions;
 using Integration.Functions.Approvals;
 using Integration.Functions.Infrastructure.Azure;
@@ -47,12 +48,11 @@ public sealed class MessagingCompositionTests
     {
         await using var platform = OnServiceBus();
 
-        Assert.IsType<RoutedTopicPublisher>(platform.Services.GetRequiredService<ITopicPublisher>());
+        Assert.IsType<ServiceBusTopicPublisher>(platform.Services.GetRequiredService<ITopicPublisher>());
         Assert.Equal(Namespace, platform.Services.GetRequiredService<ServiceBusClient>().FullyQualifiedNamespace);
         Assert.IsType<ServiceBusAdministrationClient>(platform.Services.GetRequiredService<ServiceBusAdministrationClient>());
         Assert.NotNull(platform.Services.GetRequiredService<TokenCredential>());
 
-        // The deadline wake-ups are consumed by the app itself, so they are not a Service Bus topic.
         Assert.Equal(
             ["approvals", "approval-feedback", "leads", "lead-feedback"],
             platform.Services.GetRequiredService<ServiceBusTopology>().Topology.Topics.Select(t => t.Name));
@@ -61,7 +61,7 @@ public sealed class MessagingCompositionTests
     }
 
     [Fact]
-    public async Task A_pushed_approval_leaves_the_outbox_as_Service_Bus_messages_and_its_deadlines_stay_on_the_embedded_bus()
+    public async Task A_pushed_approval_leaves_the_outbox_as_Service_Bus_messages_and_its_deadlines_in_the_due_index()
     {
         await using var bus = new RecordingServiceBusClient();
         await using var platform = OnServiceBus().WithServices(services => services.RemoveAll<ServiceBusClient>().AddSingleton<ServiceBusClient>(bus));
@@ -80,9 +80,9 @@ public sealed class MessagingCompositionTests
         Assert.Equal(ApprovalMessages.Routed, Assert.Single(bus.SentTo(ApprovalMessages.Feedback)).Subject);
         Assert.DoesNotContain(bus.Sent, s => s.Topic == "deadlines");
 
-        var counts = await platform.Services.GetRequiredService<TopicAdministration>().GetSubscriptionCountsAsync(Cancellation);
-        Assert.Equal(2, counts.Single(c => c.Topic == "deadlines").Scheduled);
-        Assert.Equal(0, counts.Single(c => c.Topic == "approvals" && c.Subscription == "housing").Active);
+        Assert.DoesNotContain(bus.Sent, s => s.Topic is not (ApprovalMessages.Approvals or ApprovalMessages.Feedback));
+        var due = await platform.Services.GetRequiredService<ITableStore>().QueryAsync("DeadlineIndex", new TableQuery { PartitionKey = "due" }, null, Cancellation);
+        Assert.Equal(2, due.Entities.Count(e => e.RowKey.Contains(id, StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class MessagingCompositionTests
         }).Build();
         var registry = new PrincipalRegistry("威海市", [new Principal("housing", "住房和城乡建设局", [PrincipalRole.Department])]);
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddMessaging(configuration, AppFunctions.Catalogue(), AppFunctions.Topology(registry));
+        services.AddMessaging(configuration, AppFunctions.Topology(registry));
 
         await using var provider = services.BuildServiceProvider();
 

@@ -100,32 +100,4 @@ public sealed class ServiceBusPublisherTests
         // What fitted before it was sent; the outbox keeps all three and duplicate detection absorbs the resend.
         Assert.Equal(["m-1"], bus.SentTo("approvals").Select(m => m.MessageId));
     }
-
-    [Fact]
-    public async Task Topics_the_app_consumes_itself_stay_on_the_embedded_bus()
-    {
-        var external = new RecordingPublisher();
-        var embedded = new RecordingPublisher();
-        var routed = new RoutedTopicPublisher(external, embedded, new HashSet<string>(["deadlines"]));
-
-        await routed.PublishAsync("deadlines", Message("d-1"), Cancellation);
-        await routed.PublishBatchAsync("approvals", [Message("a-1")], Cancellation);
-
-        Assert.Equal(["deadlines/d-1"], embedded.Published);
-        Assert.Equal(["approvals/a-1"], external.Published);
-    }
-
-    private sealed class RecordingPublisher : ITopicPublisher
-    {
-        public List<string> Published { get; } = [];
-
-        public Task PublishAsync(string topic, TopicMessage message, CancellationToken cancellationToken = default) =>
-            PublishBatchAsync(topic, [message], cancellationToken);
-
-        public Task PublishBatchAsync(string topic, IReadOnlyList<TopicMessage> messages, CancellationToken cancellationToken = default)
-        {
-            Published.AddRange(messages.Select(m => $"{topic}/{m.MessageId}"));
-            return Task.CompletedTask;
-        }
-    }
 }

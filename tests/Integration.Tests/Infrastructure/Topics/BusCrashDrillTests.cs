@@ -44,7 +44,7 @@ public sealed class BusCrashDrillTests : IAsyncDisposable
             Log($"publisher restarted and finished at {clock.Elapsed.TotalSeconds:F1} s");
         }
 
-        var processed = await KillWhenAsync(consumer, "SELECT COUNT(*) FROM bus_processed", atLeast: Count * Subscriptions / 3);
+        var processed = await KillWhenAsync(consumer, "SELECT COUNT(*) FROM drill_processed", atLeast: Count * Subscriptions / 3);
         Log($"consumer killed with {processed} of {Count * Subscriptions} deliveries processed");
         using (var restarted = DrillProcess.Start("consume", database.FilePath, Count))
         {

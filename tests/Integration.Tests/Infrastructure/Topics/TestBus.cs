@@ -18,7 +18,6 @@ internal sealed class TestBus : IAsyncDisposable
         Publisher = new SqliteTopicBus(Database, Time);
         Receiver = new SqliteTopicReceiver(Database, Time);
         Administration = new TopicAdministration(Database, Time);
-        Processed = new IdempotentConsumer(Database, Time);
     }
 
     public string Folder { get; }
@@ -34,8 +33,6 @@ internal sealed class TestBus : IAsyncDisposable
     public SqliteTopicReceiver Receiver { get; }
 
     public TopicAdministration Administration { get; }
-
-    public IdempotentConsumer Processed { get; }
 
     public static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 

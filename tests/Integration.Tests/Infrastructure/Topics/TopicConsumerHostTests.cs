@@ -32,21 +32,24 @@ public sealed class TopicConsumerHostTests
     {
         await using var bus = await CreateAsync(Topology);
         var attempts = new ConcurrentDictionary<string, int>();
+        var handled = new ConcurrentBag<string>();
         await using var host = await StartAsync(bus, services => services
-            .AddSingleton<Recorder>()
-            .AddTopicConsumer<RecordingHandler>("orders", "working", maxConcurrency: 4)
+            .AddTopicConsumer("orders", "working", (message, _, _) =>
+            {
+                handled.Add(message.MessageId);
+                return Task.CompletedTask;
+            }, maxConcurrency: 4)
             .AddTopicConsumer("orders", "failing", (message, deliveryCount, _) =>
             {
                 attempts.AddOrUpdate(message.MessageId, 1, (_, count) => count + 1);
                 throw new InvalidOperationException("downstream rejected it");
             }, maxConcurrency: 2));
-        var recorder = host.Services.GetRequiredService<Recorder>();
 
         await bus.Publisher.PublishBatchAsync("orders", [.. Enumerable.Range(1, 20).Select(i => Message($"m{i}"))], Cancellation);
 
         await EventuallyAsync(async () => (await bus.CountsAsync("orders", "failing")).DeadLettered == 20, "every failing message is dead-lettered");
         await EventuallyAsync(async () => (await bus.CountsAsync("orders", "working")).Active == 0, "the working subscription is drained");
-        Assert.Equal(20, recorder.Handled.Distinct().Count());
+        Assert.Equal(20, handled.Distinct().Count());
         Assert.All(attempts.Values, count => Assert.Equal(4, count));
         var deadLetters = await bus.Administration.ListDeadLettersAsync("orders", "failing", cancellationToken: Cancellation);
         Assert.All(deadLetters, deadLetter => Assert.Equal((SqliteTopicReceiver.MaxDeliveryCountExceeded, 4), (deadLetter.Reason, deadLetter.DeliveryCount)));
@@ -101,19 +104,20 @@ public sealed class TopicConsumerHostTests
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "CREATE TABLE test_effects (message_id TEXT NOT NULL)";
+            command.CommandText = "CREATE TABLE test_effects (message_id TEXT PRIMARY KEY)";
             return await command.ExecuteNonQueryAsync(Cancellation);
         }, Cancellation);
         var absorbed = 0;
         await using var host = await StartAsync(bus, services => services.AddTopicConsumer("orders", "working", async (message, deliveryCount, cancellationToken) =>
         {
-            var ran = await bus.Processed.RunOnceAsync("orders", "working", message.MessageId, async (connection, transaction, token) =>
+            // The effect is keyed by message id, so a redelivery finds it done.
+            var ran = await bus.Database.WriteAsync(async (connection, transaction) =>
             {
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
-                command.CommandText = "INSERT INTO test_effects (message_id) VALUES ($id)";
+                command.CommandText = "INSERT INTO test_effects (message_id) VALUES ($id) ON CONFLICT (message_id) DO NOTHING";
                 command.Parameters.AddWithValue("$id", message.MessageId);
-                await command.ExecuteNonQueryAsync(token);
+                return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
             }, cancellationToken);
             if (!ran)
             {
@@ -151,20 +155,6 @@ public sealed class TopicConsumerHostTests
         var host = new RunningHost(services.BuildServiceProvider());
         await host.StartAsync();
         return host;
-    }
-
-    public sealed class Recorder
-    {
-        public ConcurrentBag<string> Handled { get; } = [];
-    }
-
-    public sealed class RecordingHandler(Recorder recorder) : ITopicHandler
-    {
-        public Task HandleAsync(TopicMessage message, int deliveryCount, CancellationToken cancellationToken)
-        {
-            recorder.Handled.Add(message.MessageId);
-            return Task.CompletedTask;
-        }
     }
 
     /// <summary>Starts and stops the hosted services the way the generic host does, in order and in reverse.</summary>
