@@ -31,13 +31,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://127.0.0.1:7071");
 }
 
-builder.Logging.ClearProviders();
-builder.Logging.AddJsonConsole(o =>
-{
-    o.IncludeScopes = true;
-    o.UseUtcTimestamp = true;
-    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-});
+builder.Logging.AddPlatformConsole(builder.Environment);
+
+// Requests Kestrel refuses before the app sees them (414, 431, malformed request lines) still answer problem+json.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseProblemRefusals()));
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddTableStore(builder.Configuration);
