@@ -21,7 +21,7 @@ if (args is ["export-functions", var folder])
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = LaunchProfileEnvironment(args) });
 
 // The municipality's departments and systems are a file of their own: another city, another file.
 builder.Configuration.AddJsonFile(builder.Configuration["Municipality:File"] ?? "Municipalities/weihai.json", optional: false);
@@ -65,6 +65,16 @@ app.MapOpenApi();
 app.MapFunctions(catalogue);
 
 app.Run();
+
+// `dotnet run` sets its launch profile's variables over the operator's own, so the profile cannot name
+// the environment without overriding ASPNETCORE_ENVIRONMENT=Production. It names a default instead,
+// used only when the operator names no environment at all.
+static string? LaunchProfileEnvironment(string[] args) =>
+    Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is null
+    && Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is null
+    && !args.Any(a => a.StartsWith("--environment", StringComparison.OrdinalIgnoreCase))
+        ? Environment.GetEnvironmentVariable("INTEGRATION_DEFAULT_ENVIRONMENT")
+        : null;
 
 /// <summary>Entry point, visible to the API tests' WebApplicationFactory.</summary>
 public partial class Program;
