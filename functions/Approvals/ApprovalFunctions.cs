@@ -24,7 +24,7 @@ public static class ApprovalFunctions
     public static void Register(FunctionCatalogue functions)
     {
         ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("approvals-push", HttpMethods.Post, "approvals", Push, b => b.RequireAuthorization(RoleNames.System).WithTags("Approvals")
+        functions.Http("approvals-push", HttpMethods.Post, "approvals", Push, b => b.RequireAuthorization(RoleNames.System).AcceptsBodyUpTo(RequestBody.CommandLimit).WithTags("Approvals")
             .WithSummary("The approval system pushes a version of an approval (idempotent by approvalId and version)"));
         functions.Http("approvals-list", HttpMethods.Get, "approvals", List, b => b.RequireAuthorization().WithTags("Approvals")
             .WithSummary("Approvals routed to the caller (coordinators and admins: all), by status, newest first, paged"));

@@ -26,7 +26,8 @@ public static class LeadFunctions
     public static void Register(FunctionCatalogue functions)
     {
         ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("lead-submit", HttpMethods.Post, "leads", Submit, b => Describe(b, "Submit a lead (trading centre); it is relayed at once"));
+        // A lead takes at most LeadInputs.MaxStoredLength characters as stored; as sent it may be pretty-printed.
+        functions.Http("lead-submit", HttpMethods.Post, "leads", Submit, b => Describe(b, "Submit a lead (trading centre); it is relayed at once").AcceptsBodyUpTo(128 * 1024));
         functions.Http("lead-list", HttpMethods.Get, "leads", List, b => b.RequireAuthorization().WithTags("Leads")
             .WithSummary("Leads the caller may see, by department, status and overdue clocks (paged)"));
         functions.Http("lead-get", HttpMethods.Get, "leads/{leadId}", Get, b => b.RequireAuthorization().WithTags("Leads")
@@ -59,7 +60,7 @@ public static class LeadFunctions
             Filters = [CorrelationFilter.Property(LeadService.DepartmentProperty, p.Id)],
         }).ToArray();
 
-    private static void Describe(RouteHandlerBuilder builder, string summary) =>
+    private static RouteHandlerBuilder Describe(RouteHandlerBuilder builder, string summary) =>
         builder.RequireAuthorization().WithTags("Leads").WithSummary(summary).Accepts<JsonElement>("application/json");
 
     private static async Task<Results<Created<LeadView>, Ok<LeadView>, ProblemHttpResult>> Submit(
@@ -184,9 +185,15 @@ public static class LeadFunctions
         string leadId, HttpRequest request, Caller caller, LeadService leads, Command command, CancellationToken cancellationToken)
     {
         // An id no lead can have is not looked up: the store could not key it.
-        if (!RecordId.IsValid(leadId))
+        if (!RecordId.IsValid(leadId) || await leads.GetAsync(leadId, cancellationToken) is not { } current)
         {
             return Problems.NoSuch("lead", leadId);
+        }
+
+        // Whoever may not even read the lead is refused before its body is read.
+        if (!LeadMachine.CanSee(current.State, caller.Id, caller.Principal.SeesEverything))
+        {
+            return Problems.Forbidden($"Lead {leadId} was neither submitted by nor relayed to '{caller.Id}'.");
         }
 
         var (body, invalid) = await ReadAsync(request, cancellationToken);

@@ -22,9 +22,7 @@ public static class PlatformProblemDetails
             problem.Status = bad.StatusCode;
             problem.Type = ProblemTypes.TypeOf(bad.StatusCode);
             problem.Title = "The request could not be read.";
-            problem.Detail = bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? "The request body is larger than this endpoint accepts; nothing was stored."
-                : bad.Message;
+            problem.Detail = bad.Message;
         }
         else if (context.Exception is not null)
         {

@@ -26,15 +26,17 @@ public sealed class InputHardeningTests(InputHardeningTests.Platform platform) :
         { "trading-center", "/api/leads", """{"leadId":"L-1","parties":[{"name":"a\udfffb"}]}""", "parties[0].name" },
         { "housing", "/api/approvals/A-1/decline", """{"reason":"\ud800"}""", "reason" },
         { "ndrc", "/api/approvals/A-1/assign", """{"department":"\ud800"}""", "department" },
-        { "ndrc", "/api/leads/L-1/route", """{"department":"\ud800"}""", "department" },
-        { "housing", "/api/leads/L-1/receipt", """{"materials":["\ud800"]}""", "materials[0]" },
-        { "housing", "/api/leads/L-1/return", """{"\ud800":"x","reason":"ok"}""", "$" },
+        { "ndrc", "/api/leads/hardening-surrogate/route", """{"department":"\ud800"}""", "department" },
+        { "housing", "/api/leads/hardening-surrogate/receipt", """{"materials":["\ud800"]}""", "materials[0]" },
+        { "housing", "/api/leads/hardening-surrogate/return", """{"\ud800":"x","reason":"ok"}""", "$" },
     };
 
     [Theory]
     [MemberData(nameof(LoneSurrogates))]
     public async Task A_lone_surrogate_in_any_string_is_a_400_naming_the_field(string principal, string path, string json, string field)
     {
+        platform.SetTime(LeadPlatform.Start);
+        (await platform.PostAsync("trading-center", "/api/leads", LeadPlatform.Lead("hardening-surrogate"))).EnsureSuccessStatusCode();
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
         var response = await platform.ClientFor(principal).PostAsync(path, content, Ct);
         var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
@@ -140,15 +142,15 @@ public sealed class InputHardeningTests(InputHardeningTests.Platform platform) :
     {
         platform.SetTime(LeadPlatform.Start);
         await platform.SubmitAsync(LeadPlatform.Lead("hardening-echo"));
-        var huge = new string('x', 1024 * 1024);
+        var large = new string('x', 60_000);
 
-        var one = await platform.PostAsync("housing", "/api/leads/hardening-echo/receipt", new JsonObject { ["materials"] = new JsonArray(huge) });
+        var one = await platform.PostAsync("housing", "/api/leads/hardening-echo/receipt", new JsonObject { ["materials"] = new JsonArray(large) });
         await AssertSmallProblemAsync(one, ["materials[0]"]);
 
         var many = new JsonArray();
         for (var i = 0; i < 150; i++)
         {
-            many.Add(new string((char)('a' + (i % 26)), 20_000));
+            many.Add(new string((char)('a' + (i % 26)), 400));
         }
 
         var list = await platform.PostAsync("housing", "/api/leads/hardening-echo/receipt", new JsonObject { ["materials"] = many });
@@ -156,8 +158,15 @@ public sealed class InputHardeningTests(InputHardeningTests.Platform platform) :
         Assert.Equal(101, errors.EnumerateObject().Count());
         Assert.Contains("more fields are invalid", errors.GetProperty("$")[0].GetString(), StringComparison.Ordinal);
 
-        var approval = await platform.PushAsync(ApprovalData.Valid().With("industry", huge).With("approvalId", huge));
+        var approval = await platform.PushAsync(ApprovalData.Valid().With("industry", new string('x', 30_000)).With("approvalId", new string('x', 30_000)));
         await AssertSmallProblemAsync(approval, ["approvalId", "industry"]);
+
+        // Beyond what the endpoint accepts at all, the body is refused unread: still a small problem.
+        var huge = await platform.PostAsync("housing", "/api/leads/hardening-echo/receipt", new JsonObject { ["materials"] = new JsonArray(new string('x', 1024 * 1024)) });
+        var length = (await huge.Content.ReadAsByteArrayAsync(Ct)).Length;
+        var refused = await huge.ReadProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.True(length < 2048, $"a problem of {length:N0} bytes");
+        Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.14", refused.GetProperty("type").GetString());
 
         var calendar = await platform.CreateClient().GetAsync($"/api/calendar/deadline?from={new string('9', 6000)}&workingDays=3", Ct);
         await AssertSmallProblemAsync(calendar, ["from"]);
@@ -215,5 +224,31 @@ public sealed class InputHardeningTests(InputHardeningTests.Platform platform) :
         }
 
         return problem;
+    }
+
+    [Theory]
+    [InlineData("one long string")]
+    [InlineData("many fields")]
+    [InlineData("deep arrays")]
+    public async Task A_caller_the_route_refuses_never_has_its_body_read(string shape)
+    {
+        platform.SetTime(LeadPlatform.Start);
+        (await platform.PostAsync("trading-center", "/api/leads", LeadPlatform.Lead("hardening-unread"))).EnsureSuccessStatusCode();
+        var body = shape switch
+        {
+            "one long string" => $"{{\"reason\":\"{new string('x', 2_000_000)}\"}}",
+            "many fields" => "{" + string.Join(",", Enumerable.Range(0, 100_000).Select(i => $"\"f{i}\":{i}")) + "}",
+            _ => new string('[', 500_000) + new string(']', 500_000),
+        };
+
+        // Water was never relayed the lead, and only the submitter's system may submit: both are refused unread.
+        using var toLead = new StringContent(body, Encoding.UTF8, "application/json");
+        await (await platform.ClientFor("water").PostAsync("/api/leads/hardening-unread/return", toLead, Ct)).ReadProblemAsync(HttpStatusCode.Forbidden);
+        using var toIntake = new StringContent(body, Encoding.UTF8, "application/json");
+        await (await platform.ClientFor("water").PostAsync("/api/leads", toIntake, Ct)).ReadProblemAsync(HttpStatusCode.Forbidden);
+
+        // A caller the route admits, with a body over the endpoint's limit: 413, the body not buffered.
+        using var tooLarge = new StringContent(body, Encoding.UTF8, "application/json");
+        await (await platform.ClientFor("housing").PostAsync("/api/leads/hardening-unread/return", tooLarge, Ct)).ReadProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 }
