@@ -31,7 +31,7 @@ if (args is ["export-topology", var parametersFile, .. var rest])
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = LaunchProfileEnvironment(args) });
 
 // The municipality's departments and systems are a file of their own: another city, another file.
 builder.Configuration.AddJsonFile(builder.Configuration["Municipality:File"] ?? "Municipalities/weihai.json", optional: false);
@@ -41,13 +41,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://127.0.0.1:7071");
 }
 
-builder.Logging.ClearProviders();
-builder.Logging.AddJsonConsole(o =>
-{
-    o.IncludeScopes = true;
-    o.UseUtcTimestamp = true;
-    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-});
+builder.Logging.AddPlatformConsole(builder.Environment);
+
+// Requests Kestrel refuses before the app sees them (414, 431, malformed request lines) still answer problem+json.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseProblemRefusals()));
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddTableStore(builder.Configuration);
@@ -82,6 +79,16 @@ app.MapOpenApi();
 app.MapFunctions(catalogue);
 
 app.Run();
+
+// `dotnet run` sets its launch profile's variables over the operator's own, so the profile cannot name
+// the environment without overriding ASPNETCORE_ENVIRONMENT=Production. It names a default instead,
+// used only when the operator names no environment at all.
+static string? LaunchProfileEnvironment(string[] args) =>
+    Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is null
+    && Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") is null
+    && !args.Any(a => a.StartsWith("--environment", StringComparison.OrdinalIgnoreCase))
+        ? Environment.GetEnvironmentVariable("INTEGRATION_DEFAULT_ENVIRONMENT")
+        : null;
 
 /// <summary>Entry point, visible to the API tests' WebApplicationFactory.</summary>
 public partial class Program;

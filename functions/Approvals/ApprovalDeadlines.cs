@@ -1,5 +1,6 @@
 using Integration.Domain.Approvals;
 using Integration.Domain.Routing;
+using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
 
 namespace Integration.Functions.Approvals;
@@ -70,7 +71,7 @@ public sealed class ApprovalDeadlines(RecordStore records, ApprovalIndex index, 
         if (result.Changed)
         {
             await index.ProjectAsync(result.Record, cancellationToken);
-            logger.LogInformation("Approval {ApprovalId}: {Action} for {Deadline}", result.Record.State.ApprovalId, due.Action, due.Deadline);
+            logger.DeadlineFired(due.Record, due.Deadline, due.Action);
         }
     }
 }

@@ -24,7 +24,7 @@ public static class ApprovalFunctions
     public static void Register(FunctionCatalogue functions)
     {
         ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("approvals-push", HttpMethods.Post, "approvals", Push, b => b.RequireAuthorization(RoleNames.System).WithTags("Approvals")
+        functions.Http("approvals-push", HttpMethods.Post, "approvals", Push, b => b.RequireAuthorization(RoleNames.System).AcceptsBodyUpTo(RequestBody.CommandLimit).WithTags("Approvals")
             .WithSummary("The approval system pushes a version of an approval (idempotent by approvalId and version)"));
         functions.Http("approvals-list", HttpMethods.Get, "approvals", List, b => b.RequireAuthorization().WithTags("Approvals")
             .WithSummary("Approvals routed to the caller (coordinators and admins: all), by status, newest first, paged"));
@@ -82,12 +82,12 @@ public static class ApprovalFunctions
         var errors = new FieldErrors();
         if (status is not null && !ApprovalStatus.Filters.Contains(status))
         {
-            errors.Add("status", $"'{status}' is not one of: {string.Join(", ", ApprovalStatus.Filters)}.");
+            errors.Add("status", $"{TextRules.Echo(status)} is not one of: {string.Join(", ", ApprovalStatus.Filters)}.");
         }
 
         if (department is not null && !registry.IsDepartment(department))
         {
-            errors.Add("department", $"'{department}' is not a department of {registry.Municipality}.");
+            errors.Add("department", $"{TextRules.Echo(department)} is not a department of {registry.Municipality}.");
         }
 
         var size = ParsePageSize(pageSize, errors);
@@ -106,7 +106,7 @@ public static class ApprovalFunctions
 
             if (department is not null && department != caller.Id)
             {
-                return Problems.Forbidden($"'{caller.Id}' sees only the approvals routed to it, not those of '{department}'.");
+                return Problems.Forbidden($"'{caller.Id}' sees only the approvals routed to it, not those of {TextRules.Echo(department)}.");
             }
 
             department = caller.Id;
@@ -131,7 +131,7 @@ public static class ApprovalFunctions
         var record = IsApprovalId(approvalId) ? await records.GetAsync<ApprovalState>(ApprovalService.Key(approvalId), cancellationToken) : null;
         if (record is null)
         {
-            return Problems.NotFound($"There is no approval {approvalId}.");
+            return Problems.NoSuch("approval", approvalId);
         }
 
         if (!record.State.IsVisibleTo(caller.Principal, approvals.SourceSystem))
@@ -148,7 +148,7 @@ public static class ApprovalFunctions
     {
         if (!IsApprovalId(approvalId))
         {
-            return Problems.NotFound($"There is no approval {approvalId}.");
+            return Problems.NoSuch("approval", approvalId);
         }
 
         return ToResult(await approvals.ClaimAsync(approvalId, caller.Id, cancellationToken), approvalId, registry, time);
@@ -167,7 +167,7 @@ public static class ApprovalFunctions
 
         if (!IsApprovalId(approvalId))
         {
-            return Problems.NotFound($"There is no approval {approvalId}.");
+            return Problems.NoSuch("approval", approvalId);
         }
 
         return ToResult(await approvals.DeclineAsync(approvalId, caller.Id, reason, cancellationToken), approvalId, registry, time);
@@ -187,7 +187,7 @@ public static class ApprovalFunctions
         var department = body is { } json ? new JsonFields(json, errors).String("department", maxLength: 64) : null;
         if (department is not null && !registry.IsDepartment(department))
         {
-            errors.Add("department", $"'{department}' is not a department of {registry.Municipality}.");
+            errors.Add("department", $"{TextRules.Echo(department)} is not a department of {registry.Municipality}.");
         }
 
         if (!errors.IsEmpty || department is null)
@@ -197,7 +197,7 @@ public static class ApprovalFunctions
 
         if (!IsApprovalId(approvalId))
         {
-            return Problems.NotFound($"There is no approval {approvalId}.");
+            return Problems.NoSuch("approval", approvalId);
         }
 
         return ToResult(await approvals.AssignAsync(approvalId, caller.Id, department, cancellationToken), approvalId, registry, time);
@@ -229,7 +229,7 @@ public static class ApprovalFunctions
     {
         if (result.Record is not { } record)
         {
-            return Problems.NotFound($"There is no approval {approvalId}.");
+            return Problems.NoSuch("approval", approvalId);
         }
 
         var now = time.GetUtcNow();
@@ -262,7 +262,7 @@ public static class ApprovalFunctions
 
         if (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1 || size > MaxPageSize)
         {
-            errors.Add("pageSize", $"'{pageSize}' is not a whole number from 1 to {MaxPageSize}.");
+            errors.Add("pageSize", $"{TextRules.Echo(pageSize)} is not a whole number from 1 to {MaxPageSize}.");
         }
 
         return size;
@@ -270,25 +270,6 @@ public static class ApprovalFunctions
 
     private static bool IsApprovalId(string approvalId) => ApprovalReader.IsValidId(approvalId);
 
-    /// <summary>The request body as JSON; an empty body reads as an empty object, so each required field is named.</summary>
-    private static async Task<JsonElement?> ReadBodyAsync(HttpRequest request, FieldErrors errors, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-        {
-            return JsonDocument.Parse("{}").RootElement.Clone();
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(buffer.ToArray());
-            return document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            errors.Add("$", $"The body is not valid JSON: {e.Message}");
-            return null;
-        }
-    }
+    private static Task<JsonElement?> ReadBodyAsync(HttpRequest request, FieldErrors errors, CancellationToken cancellationToken) =>
+        RequestBody.ReadJsonAsync(request, errors, cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Integration.Domain.Audit;
+using Integration.Domain.Kernel;
 using Integration.Functions.Identity;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
@@ -32,10 +33,15 @@ public static class AuditFunctions
 
     private static async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistory(string kind, string id, RecordStore records, CancellationToken cancellationToken)
     {
+        if (!IsRecordKey(kind, id))
+        {
+            return NoRecord(kind, id);
+        }
+
         var entries = await records.HistoryAsync(new RecordKey(kind, id), cancellationToken);
         if (entries.Count == 0)
         {
-            return Problems.NotFound($"There is no record {kind}/{id}.");
+            return NoRecord(kind, id);
         }
 
         return TypedResults.Ok(new HistoryResponse(kind, id, entries.Select(ToResponse).ToArray()));
@@ -43,14 +49,27 @@ public static class AuditFunctions
 
     private static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Verify(string kind, string id, RecordStore records, CancellationToken cancellationToken)
     {
+        if (!IsRecordKey(kind, id))
+        {
+            return NoRecord(kind, id);
+        }
+
         var key = new RecordKey(kind, id);
         var entries = await records.HistoryAsync(key, cancellationToken);
         if (entries.Count == 0)
         {
-            return Problems.NotFound($"There is no record {kind}/{id}.");
+            return NoRecord(kind, id);
         }
 
         var result = AuditChain.Verify(key.PartitionKey, entries);
         return TypedResults.Ok(new VerifyResponse(result.Valid, result.Entries, result.BrokenAt));
     }
+
+    /// <summary>Kinds and ids follow the one record-id rule, so the store is never asked for a key it cannot hold.</summary>
+    private static bool IsRecordKey(string kind, string id) => RecordId.IsValid(kind) && RecordId.IsValid(id);
+
+    private static ProblemHttpResult NoRecord(string kind, string id) =>
+        IsRecordKey(kind, id)
+            ? Problems.NotFound($"There is no record {kind}/{id}.")
+            : Problems.NotFound($"There is no record {TextRules.Echo(kind)}/{TextRules.Echo(id)}.");
 }

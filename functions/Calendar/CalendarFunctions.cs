@@ -41,7 +41,7 @@ public static class CalendarFunctions
         var errors = new FieldErrors();
         if (!TryParseDate(date, out var day))
         {
-            errors.Add("date", $"'{date}' is not a date in the form yyyy-MM-dd.");
+            errors.Add("date", $"{TextRules.Echo(date)} is not a date in the form yyyy-MM-dd.");
             return Problems.Validation(errors);
         }
 
@@ -60,6 +60,10 @@ public static class CalendarFunctions
         {
             errors.Add("from", problem);
         }
+        else if (!ChinaTime.IsSupported(start))
+        {
+            errors.Add("from", $"{TextRules.Echo(from)} {ChinaTime.RangeRule}.");
+        }
 
         var n = 0;
         if (string.IsNullOrWhiteSpace(workingDays))
@@ -68,7 +72,7 @@ public static class CalendarFunctions
         }
         else if (!int.TryParse(workingDays, NumberStyles.None, CultureInfo.InvariantCulture, out n) || n < 1 || n > MaxWorkingDays)
         {
-            errors.Add("workingDays", $"'{workingDays}' is not a whole number from 1 to {MaxWorkingDays}.");
+            errors.Add("workingDays", $"{TextRules.Echo(workingDays)} is not a whole number from 1 to {MaxWorkingDays}.");
         }
 
         if (!errors.IsEmpty)
@@ -91,13 +95,19 @@ public static class CalendarFunctions
         if (!text.Contains('T', StringComparison.Ordinal)
             || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
         {
-            problem = $"'{text}' is neither a date (yyyy-MM-dd) nor an ISO-8601 instant.";
+            problem = $"{TextRules.Echo(text)} is neither a date (yyyy-MM-dd) nor an ISO-8601 instant.";
             return false;
         }
 
         if (!HasOffset(text))
         {
-            problem = $"'{text}' has no offset: add 'Z' or '+08:00' so the day it falls on in China is unambiguous.";
+            problem = $"{TextRules.Echo(text)} has no offset: add 'Z' or '+08:00' so the day it falls on in China is unambiguous.";
+            return false;
+        }
+
+        if (!ChinaTime.IsSupported(instant))
+        {
+            problem = $"{TextRules.Echo(text)} {ChinaTime.RangeRule}.";
             return false;
         }
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Integration.Domain.Identity;
+using Integration.Functions.Platform;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -113,9 +114,9 @@ public static class RoleNames
 }
 
 /// <summary>
-/// Maps API-key hashes to principals. In Development every principal also has the key
-/// <c>dev-&lt;id&gt;</c>, derived from the registry so any municipality's file works at once;
-/// keys of that form are refused in every other environment, even if someone configures their hash.
+/// Maps API-key hashes to principals. In Development, with <c>Identity:DevelopmentKeys</c> on, every
+/// principal also has the key <c>dev-&lt;id&gt;</c>, derived from the registry so any municipality's file
+/// works at once; keys of that form are refused in every other case, even if someone configures their hash.
 /// </summary>
 public sealed class ApiKeyDirectory
 {
@@ -129,6 +130,7 @@ public sealed class ApiKeyDirectory
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(options);
         this.isDevelopment = isDevelopment;
+        DevelopmentKeys = isDevelopment && options.DevelopmentKeys;
         foreach (var (id, hashes) in options.ApiKeys)
         {
             var principal = registry.Find(id)
@@ -148,7 +150,8 @@ public sealed class ApiKeyDirectory
             }
         }
 
-        if (isDevelopment)
+        ConfiguredKeys = byHash.Count;
+        if (DevelopmentKeys)
         {
             foreach (var principal in registry.All)
             {
@@ -156,6 +159,12 @@ public sealed class ApiKeyDirectory
             }
         }
     }
+
+    /// <summary>Whether <c>dev-&lt;id&gt;</c> keys are accepted: Development and <c>Identity:DevelopmentKeys</c> both.</summary>
+    public bool DevelopmentKeys { get; }
+
+    /// <summary>How many key hashes are configured (development keys not counted).</summary>
+    public int ConfiguredKeys { get; }
 
     public static string Hash(string key) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
@@ -167,12 +176,36 @@ public sealed class ApiKeyDirectory
             return (null, "The API key is empty.");
         }
 
-        if (!isDevelopment && key.StartsWith(DevelopmentKeyPrefix, StringComparison.Ordinal))
+        if (!DevelopmentKeys && key.StartsWith(DevelopmentKeyPrefix, StringComparison.Ordinal))
         {
-            return (null, "Development keys are accepted only in the Development environment.");
+            return (null, isDevelopment
+                ? "Development keys are turned off: set Identity:DevelopmentKeys to true to use them in Development."
+                : "Development keys are accepted only in the Development environment.");
         }
 
         // The lookup is by hash, so comparing keys never leaks timing about a stored key.
         return byHash.TryGetValue(Hash(key), out var principal) ? (principal, null) : (null, "The API key is not valid.");
     }
+}
+
+/// <summary>Says at start-up, in one line, when no caller can authenticate, or when a setting is ignored.</summary>
+public sealed class IdentityStartupReport(ApiKeyDirectory directory, IOptions<IdentityOptions> options, IHostEnvironment environment, ILogger<IdentityStartupReport> logger)
+    : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.DevelopmentKeys && !environment.IsDevelopment())
+        {
+            logger.DevelopmentKeysIgnored(environment.EnvironmentName);
+        }
+
+        if (directory.ConfiguredKeys == 0 && !directory.DevelopmentKeys)
+        {
+            logger.NoApiKeys(environment.EnvironmentName);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -67,4 +67,10 @@ public sealed class IdentityOptions
     public const string Section = "Identity";
 
     public Dictionary<string, List<string>> ApiKeys { get; set; } = [];
+
+    /// <summary>
+    /// Accept <c>dev-&lt;id&gt;</c> keys. Honoured only in the Development environment
+    /// (<c>appsettings.Development.json</c> turns it on); ignored, with a warning, anywhere else.
+    /// </summary>
+    public bool DevelopmentKeys { get; set; }
 }

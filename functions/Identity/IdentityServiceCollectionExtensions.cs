@@ -15,6 +15,8 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton(registry);
         services.AddSingleton(municipality.ToResponsibilityList(registry));
         services.AddSingleton(new ApiKeyDirectory(registry, identity, environment.IsDevelopment()));
+        services.Configure<IdentityOptions>(o => o.DevelopmentKeys = identity.DevelopmentKeys);
+        services.AddHostedService<IdentityStartupReport>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

@@ -8,6 +8,7 @@ using Integration.Domain.Leads;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Records;
 
 namespace Integration.Functions.Leads;
 
@@ -25,7 +26,8 @@ public static class LeadFunctions
     public static void Register(FunctionCatalogue functions)
     {
         ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("lead-submit", HttpMethods.Post, "leads", Submit, b => Describe(b, "Submit a lead (trading centre); it is relayed at once"));
+        // A lead takes at most LeadInputs.MaxStoredLength characters as stored; as sent it may be pretty-printed.
+        functions.Http("lead-submit", HttpMethods.Post, "leads", Submit, b => Describe(b, "Submit a lead (trading centre); it is relayed at once").AcceptsBodyUpTo(128 * 1024));
         functions.Http("lead-list", HttpMethods.Get, "leads", List, b => b.RequireAuthorization().WithTags("Leads")
             .WithSummary("Leads the caller may see, by department, status and overdue clocks (paged)"));
         functions.Http("lead-get", HttpMethods.Get, "leads/{leadId}", Get, b => b.RequireAuthorization().WithTags("Leads")
@@ -58,7 +60,7 @@ public static class LeadFunctions
             Filters = [CorrelationFilter.Property(LeadService.DepartmentProperty, p.Id)],
         }).ToArray();
 
-    private static void Describe(RouteHandlerBuilder builder, string summary) =>
+    private static RouteHandlerBuilder Describe(RouteHandlerBuilder builder, string summary) =>
         builder.RequireAuthorization().WithTags("Leads").WithSummary(summary).Accepts<JsonElement>("application/json");
 
     private static async Task<Results<Created<LeadView>, Ok<LeadView>, ProblemHttpResult>> Submit(
@@ -78,7 +80,7 @@ public static class LeadFunctions
         var outcome = await leads.SubmitAsync(caller.Principal, body, supervision, cancellationToken);
         if (outcome.Rejection is { } rejection)
         {
-            return Problem(rejection, outcome.Record?.State.LeadId);
+            return Problem(rejection, outcome.Record, caller);
         }
 
         var view = View(outcome.Record!.State, caller, leads);
@@ -103,9 +105,9 @@ public static class LeadFunctions
 
     private static async Task<Results<Ok<LeadView>, ProblemHttpResult>> Get(string leadId, Caller caller, LeadService leads, CancellationToken cancellationToken)
     {
-        if (await leads.GetAsync(leadId, cancellationToken) is not { } record)
+        if (!RecordId.IsValid(leadId) || await leads.GetAsync(leadId, cancellationToken) is not { } record)
         {
-            return Problems.NotFound($"There is no lead {leadId}.");
+            return Problems.NoSuch("lead", leadId);
         }
 
         if (!LeadMachine.CanSee(record.State, caller.Id, caller.Principal.SeesEverything))
@@ -126,17 +128,17 @@ public static class LeadFunctions
         var scope = department ?? (principal.Has(PrincipalRole.Department) && !principal.SeesEverything ? caller.Id : null);
         if (department is not null && !leads.IsDepartment(department))
         {
-            errors.Add("department", $"'{department}' is not a department of the municipality.");
+            errors.Add("department", $"{TextRules.Echo(department)} is not a department of the municipality.");
         }
         else if (department is not null && department != caller.Id && principal.Has(PrincipalRole.Department) && !principal.SeesEverything)
         {
-            return Problems.Forbidden($"'{caller.Id}' may list only its own leads, not those of '{department}'.");
+            return Problems.Forbidden($"'{caller.Id}' may list only its own leads, not those of {TextRules.Echo(department)}.");
         }
 
         var statuses = scope is null ? LeadNames.LeadStatuses : [.. LeadNames.RecipientStatuses, LeadNames.Of(LeadStatus.AwaitingRoute)];
         if (status is not null && !statuses.Contains(status))
         {
-            errors.Add("status", $"'{status}' is not one of: {string.Join(", ", statuses)}.");
+            errors.Add("status", $"{TextRules.Echo(status)} is not one of: {string.Join(", ", statuses)}.");
         }
 
         bool? overdueOnly = overdue switch
@@ -148,13 +150,13 @@ public static class LeadFunctions
         };
         if (overdue is not null && overdueOnly is null)
         {
-            errors.Add("overdue", $"'{overdue}' is neither true nor false.");
+            errors.Add("overdue", $"{TextRules.Echo(overdue)} is neither true nor false.");
         }
 
         var size = DefaultPageSize;
         if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxPageSize))
         {
-            errors.Add("pageSize", $"'{pageSize}' is not a whole number from 1 to {MaxPageSize}.");
+            errors.Add("pageSize", $"{TextRules.Echo(pageSize)} is not a whole number from 1 to {MaxPageSize}.");
         }
 
         if (!errors.IsEmpty)
@@ -182,6 +184,18 @@ public static class LeadFunctions
     private static async Task<Results<Ok<LeadView>, ProblemHttpResult>> ActAsync(
         string leadId, HttpRequest request, Caller caller, LeadService leads, Command command, CancellationToken cancellationToken)
     {
+        // An id no lead can have is not looked up: the store could not key it.
+        if (!RecordId.IsValid(leadId) || await leads.GetAsync(leadId, cancellationToken) is not { } current)
+        {
+            return Problems.NoSuch("lead", leadId);
+        }
+
+        // Whoever may not even read the lead is refused before its body is read.
+        if (!LeadMachine.CanSee(current.State, caller.Id, caller.Principal.SeesEverything))
+        {
+            return Problems.Forbidden($"Lead {leadId} was neither submitted by nor relayed to '{caller.Id}'.");
+        }
+
         var (body, invalid) = await ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
@@ -191,30 +205,32 @@ public static class LeadFunctions
         var outcome = await leads.ActAsync(leadId, caller.Id, (state, now, calendar) => command(state, caller, body, now, calendar, leads), cancellationToken);
         if (outcome.Record is null)
         {
-            return Problems.NotFound($"There is no lead {leadId}.");
+            return Problems.NoSuch("lead", leadId);
         }
 
-        return outcome.Rejection is { } rejection ? Problem(rejection, leadId) : TypedResults.Ok(View(outcome.Record.State, caller, leads));
+        return outcome.Rejection is { } rejection ? Problem(rejection, outcome.Record, caller) : TypedResults.Ok(View(outcome.Record.State, caller, leads));
     }
 
     /// <summary>Reads the body as JSON without ever logging or echoing it: a lead may carry a whistle-blower's identity.</summary>
     private static async Task<(JsonElement Body, ProblemHttpResult? Invalid)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-            return (document.RootElement.Clone(), null);
-        }
-        catch (JsonException)
-        {
-            return (default, Problems.Validation(new Dictionary<string, string[]> { ["$"] = ["The body is not a JSON document."] }));
-        }
+        var errors = new FieldErrors();
+        var body = await RequestBody.ReadJsonAsync(request, errors, cancellationToken);
+        return body is { } json ? (json, null) : (default, Problems.Validation(errors));
     }
 
-    private static ProblemHttpResult Problem(LeadRejection rejection, string? leadId) => rejection.Kind switch
+    /// <summary>
+    /// A conflict names the state of the record only to a caller who may read it: anyone else (another
+    /// submitter reusing an id) learns that the id is taken, nothing more.
+    /// </summary>
+    private static ProblemHttpResult Problem(LeadRejection rejection, Record<LeadState>? record, Caller caller) => rejection.Kind switch
     {
         LeadRejectionKind.Forbidden => Problems.Forbidden(rejection.Detail),
-        LeadRejectionKind.Conflict => Problems.Conflict(rejection.Detail, new Dictionary<string, object?> { ["leadId"] = leadId, ["state"] = rejection.State }),
+        LeadRejectionKind.Conflict when record is not null && LeadMachine.CanSee(record.State, caller.Id, caller.Principal.SeesEverything) =>
+            Problems.Conflict(rejection.Detail, new Dictionary<string, object?> { ["leadId"] = record.State.LeadId, ["state"] = rejection.State }),
+        LeadRejectionKind.Conflict => Problems.Conflict(
+            $"The lead id {record?.State.LeadId} is already taken by a lead you may not read; a lead id names one lead. Submit yours under another id.",
+            new Dictionary<string, object?> { ["leadId"] = record?.State.LeadId }),
         _ => Problems.Validation(rejection.Errors ?? new Dictionary<string, string[]>()),
     };
 

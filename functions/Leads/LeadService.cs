@@ -127,10 +127,11 @@ public sealed class LeadService(
     }
 
     /// <summary>A clock came due: records its reminder or warning and tells the parties, unless the step was taken meanwhile.</summary>
-    public async Task OnDeadlineAsync(DeadlineDue due, CancellationToken cancellationToken)
+    /// <returns>True when the lead changed (the deadline fired); false when the step was taken meanwhile.</returns>
+    public async Task<bool> OnDeadlineAsync(DeadlineDue due, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(due);
-        await records.UpdateAsync<LeadState>(due.Key, record =>
+        var result = await records.UpdateAsync<LeadState>(due.Key, record =>
         {
             if (!due.IsCurrentFor(record))
             {
@@ -143,6 +144,7 @@ public sealed class LeadService(
             var transition = LeadMachine.OnDeadline(record.State, due.Action, due.Deadline, department, now, current, Rules);
             return transition is null ? null : ToChange(transition, "system:clock", now, current);
         }, cancellationToken);
+        return result.Changed;
     }
 
     public Task<Record<LeadState>?> GetAsync(string leadId, CancellationToken cancellationToken) =>

@@ -17,8 +17,10 @@ public static class PlatformProblemDetails
         problem.Instance ??= context.HttpContext.Request.Path;
         if (context.Exception is BadHttpRequestException bad)
         {
+            // The defaults were applied for the 500 the exception handler set: type and title follow the real status.
             context.HttpContext.Response.StatusCode = bad.StatusCode;
             problem.Status = bad.StatusCode;
+            problem.Type = ProblemTypes.TypeOf(bad.StatusCode);
             problem.Title = "The request could not be read.";
             problem.Detail = bad.Message;
         }

@@ -23,6 +23,10 @@ public static class Problems
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
+    /// <summary>404 for a record id; an id no record can have is quoted cut short, never in full.</summary>
+    public static ProblemHttpResult NoSuch(string what, string id) =>
+        NotFound($"There is no {what} {(RecordId.IsValid(id) ? id : TextRules.Echo(id))}.");
+
     public static ProblemHttpResult Conflict(string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict", extensions: extensions);
 }

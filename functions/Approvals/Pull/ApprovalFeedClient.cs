@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Integration.Domain.Kernel;
 
 namespace Integration.Functions.Approvals.Pull;
 
@@ -68,8 +69,7 @@ public sealed class ApprovalFeedClient(IHttpClientFactory clients)
             next = token.ValueKind switch
             {
                 JsonValueKind.Null => null,
-                JsonValueKind.String when token.GetString() is { Length: > 0 } t => t,
-                JsonValueKind.String => null,
+                JsonValueKind.String when JsonStrings.TryGet(token, out var t) => t.Length > 0 ? t : null,
                 _ => throw new FeedFormatException("'nextPageToken' must be a string or null."),
             };
         }

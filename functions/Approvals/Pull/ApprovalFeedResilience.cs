@@ -1,4 +1,5 @@
 using System.Net;
+using Integration.Functions.Platform;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -57,7 +58,7 @@ public sealed class ApprovalFeedResilience
                 BreakDuration = options.BreakDuration,
                 OnOpened = args =>
                 {
-                    logger.LogError("Approval system circuit opened for {Duration} after {Outcome}", args.BreakDuration, Describe(args.Outcome));
+                    logger.CircuitOpened(args.BreakDuration, Describe(args.Outcome));
                     return default;
                 },
             })

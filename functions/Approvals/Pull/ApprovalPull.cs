@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Integration.Domain.Approvals;
 using Integration.Domain.Kernel;
+using Integration.Functions.Platform;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -157,7 +158,7 @@ public sealed class ApprovalPull(
         {
             await quarantine.AddAsync(Connector, item, errors.ToDictionary(), cancellationToken);
             counts.Quarantined++;
-            logger.LogWarning("Approval {ApprovalId} from the feed quarantined: {Fields}", at?.ApprovalId ?? "(no id)", string.Join(", ", errors.ToDictionary().Keys));
+            logger.RecordQuarantined(at?.ApprovalId ?? "(no id)", string.Join(", ", errors.ToDictionary().Keys));
             return FeedPosition.Max(position, at);
         }
 

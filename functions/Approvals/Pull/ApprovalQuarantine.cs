@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Integration.Domain.Kernel;
 using Integration.Domain.Storage;
 using Integration.Functions.Platform.Records;
 
@@ -94,8 +95,8 @@ public sealed class ApprovalQuarantine(ITableStore store, TimeProvider time)
     }
 
     private static string? Text(JsonElement item, string name) =>
-        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString() is { Length: <= 200 } s ? s : null
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && JsonStrings.TryGet(value, out var s) && s.Length <= 200
+            ? s
             : null;
 
     private static JsonElement Parse(string? json)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Integration.Domain.Messaging;
 using Integration.Functions.Infrastructure.Sqlite;
+using Integration.Functions.Platform;
 using Microsoft.Data.Sqlite;
 
 namespace Integration.Functions.Infrastructure.Topics;
@@ -9,7 +10,7 @@ namespace Integration.Functions.Infrastructure.Topics;
 /// Peek-lock receiving from a subscription. A received message stays in the store, locked, until it is completed,
 /// abandoned, dead-lettered or its lock expires; then it is delivered again with a higher delivery count.
 /// </summary>
-public sealed class SqliteTopicReceiver(SqliteDatabase database, TimeProvider time)
+public sealed class SqliteTopicReceiver(SqliteDatabase database, TimeProvider time, ILogger<SqliteTopicReceiver>? logger = null)
 {
     public const string MaxDeliveryCountExceeded = "MaxDeliveryCountExceeded";
     public const string TtlExpired = "TTLExpiredException";
@@ -20,13 +21,15 @@ public sealed class SqliteTopicReceiver(SqliteDatabase database, TimeProvider ti
     private const string CandidateColumns =
         "id, message_id, subject, content_type, correlation_id, body, properties, enqueued_at, visible_at, expires_at, delivery_count";
 
-    public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string topic, string subscription, int maxMessages, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string topic, string subscription, int maxMessages, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentException.ThrowIfNullOrWhiteSpace(subscription);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        return database.WriteAsync<IReadOnlyList<ReceivedMessage>>(async (connection, transaction) =>
+        var deadLettered = new List<(string MessageId, string Reason, int DeliveryCount)>();
+        var messages = await database.WriteAsync<IReadOnlyList<ReceivedMessage>>(async (connection, transaction) =>
         {
+            deadLettered.Clear();
             var settings = await LoadSettingsAsync(connection, transaction, topic, subscription, cancellationToken);
             var now = time.GetUtcNow();
             var received = new List<ReceivedMessage>();
@@ -40,12 +43,14 @@ public sealed class SqliteTopicReceiver(SqliteDatabase database, TimeProvider ti
                     if (candidate.ExpiresAt <= now)
                     {
                         await MoveToDeadLetterAsync(connection, transaction, candidate.Id, TtlExpired, "The message expired and was dead lettered.", now, cancellationToken);
+                        deadLettered.Add((candidate.Message.MessageId, TtlExpired, candidate.DeliveryCount));
                     }
                     else if (candidate.DeliveryCount >= settings.MaxDeliveryCount)
                     {
                         await MoveToDeadLetterAsync(
                             connection, transaction, candidate.Id, MaxDeliveryCountExceeded,
                             $"The message could not be consumed after {candidate.DeliveryCount} delivery attempts.", now, cancellationToken);
+                        deadLettered.Add((candidate.Message.MessageId, MaxDeliveryCountExceeded, candidate.DeliveryCount));
                     }
                     else
                     {
@@ -61,6 +66,14 @@ public sealed class SqliteTopicReceiver(SqliteDatabase database, TimeProvider ti
 
             return received;
         }, cancellationToken);
+
+        // Logged once committed, so a rolled-back attempt reports nothing.
+        foreach (var (messageId, reason, deliveryCount) in deadLettered)
+        {
+            logger?.MessageDeadLettered(messageId, topic, subscription, reason, deliveryCount);
+        }
+
+        return messages;
     }
 
     /// <summary>Acknowledges the message: it is removed from the subscription.</summary>

@@ -23,7 +23,7 @@ public sealed class OutboxDispatcher(ITableStore store, ITopicPublisher publishe
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The change is committed; the sweep will publish what is left.
-            logger.LogWarning(e, "Publishing {Count} outbox rows of {Partition} failed; the sweep will retry", rows.Count, rows.FirstOrDefault()?.PartitionKey);
+            logger.OutboxRetry(e, rows.Count, rows.FirstOrDefault()?.PartitionKey);
         }
     }
 

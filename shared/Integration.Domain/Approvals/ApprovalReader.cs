@@ -30,13 +30,12 @@ public sealed record FeedItem(ApprovalSubmission Submission, DateTimeOffset Upda
 /// </summary>
 public static partial class ApprovalReader
 {
-    public const int MaxIdLength = 64;
+    public const int MaxIdLength = RecordId.MaxLength;
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>Ids become record keys, so only characters every table store accepts in a key are allowed.</summary>
-    public static bool IsValidId(string? approvalId) =>
-        approvalId is { Length: > 0 and <= MaxIdLength } && IdPattern().IsMatch(approvalId);
+    public static bool IsValidId(string? approvalId) => RecordId.IsValid(approvalId);
 
     public static ApprovalSubmission? Read(JsonElement json, ApprovalRules rules, FieldErrors errors)
     {
@@ -61,7 +60,7 @@ public static partial class ApprovalReader
         var approvalId = f.String("approvalId", maxLength: MaxIdLength);
         if (approvalId is not null && !IsValidId(approvalId))
         {
-            f.Add("approvalId", $"'{approvalId}' may hold only letters, digits, '.', '_' and '-', starting with a letter or digit.");
+            f.Add("approvalId", $"{TextRules.Echo(approvalId)} {RecordId.Rule}.");
             approvalId = null;
         }
 
@@ -155,7 +154,4 @@ public static partial class ApprovalReader
 
     private static bool HasErrorsAt(JsonFields f, string name) =>
         f.Errors.ToDictionary().Keys.Any(k => k == f.Path(name) || k.StartsWith(f.Path(name) + "[", StringComparison.Ordinal));
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*\z")]
-    private static partial Regex IdPattern();
 }

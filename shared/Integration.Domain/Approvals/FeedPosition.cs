@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Integration.Domain.Kernel;
 
 namespace Integration.Domain.Approvals;
 
@@ -40,16 +41,17 @@ public sealed record FeedPosition(DateTimeOffset UpdatedAt, string ApprovalId, l
     public static FeedPosition? Of(JsonElement item)
     {
         if (item.ValueKind != JsonValueKind.Object
-            || !item.TryGetProperty("updatedAt", out var updated) || updated.ValueKind != JsonValueKind.String
-            || !HasOffset(updated.GetString()!)
-            || !DateTimeOffset.TryParse(updated.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var updatedAt)
-            || !item.TryGetProperty("approvalId", out var id) || id.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(id.GetString()))
+            || !item.TryGetProperty("updatedAt", out var updated) || !JsonStrings.TryGet(updated, out var updatedText)
+            || !HasOffset(updatedText)
+            || !DateTimeOffset.TryParse(updatedText, CultureInfo.InvariantCulture, DateTimeStyles.None, out var updatedAt)
+            || !ChinaTime.IsSupported(updatedAt)
+            || !item.TryGetProperty("approvalId", out var id) || !JsonStrings.TryGet(id, out var idText) || string.IsNullOrWhiteSpace(idText))
         {
             return null;
         }
 
         var version = item.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : 0;
-        return new FeedPosition(updatedAt, id.GetString()!.Trim(), version);
+        return new FeedPosition(updatedAt, idText.Trim(), version);
     }
 
     /// <summary>The later of two positions (either may be null).</summary>

@@ -87,6 +87,11 @@ public sealed class WorkingDayCalendar
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workingDays, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workingDays, MaxWorkingDays);
+        if (!ChinaTime.IsSupported(from))
+        {
+            throw new ArgumentOutOfRangeException(nameof(from), from, $"Deadlines are counted from dates that {ChinaTime.RangeRule}.");
+        }
+
         var day = from;
         var counted = 0;
         var provisional = false;

@@ -8,6 +8,23 @@ public static class ChinaTime
 {
     public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
 
+    /// <summary>
+    /// The first and last dates the platform computes with. Far enough inside DateTime's range that
+    /// converting an instant to China and counting any deadline from it (at most
+    /// <c>WorkingDayCalendar.MaxWorkingDays</c> working days, about 14 years) cannot overflow.
+    /// </summary>
+    public static readonly DateOnly FirstDate = new(1900, 1, 1);
+
+    /// <inheritdoc cref="FirstDate"/>
+    public static readonly DateOnly LastDate = new(9000, 12, 31);
+
+    public const string RangeRule = "must lie in the years 1900 to 9000";
+
+    public static bool IsSupported(DateOnly date) => date >= FirstDate && date <= LastDate;
+
+    /// <summary>Checked on the UTC date, so the test itself cannot overflow.</summary>
+    public static bool IsSupported(DateTimeOffset instant) => IsSupported(DateOnly.FromDateTime(instant.UtcDateTime));
+
     /// <summary>The calendar date of <paramref name="instant"/> in China.</summary>
     public static DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(Offset).DateTime);
 

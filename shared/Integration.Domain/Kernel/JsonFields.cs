@@ -41,16 +41,28 @@ public sealed class JsonFields
             return null;
         }
 
-        var text = value.GetString()!.Trim();
-        if (required && text.Length == 0)
+        if (!JsonStrings.TryGet(value, out var raw))
         {
-            Errors.Add(Path(name), "Required: must not be empty.");
+            Errors.Add(Path(name), JsonStrings.LoneSurrogate);
             return null;
         }
 
+        var text = raw.Trim();
         if (text.Length > maxLength)
         {
             Errors.Add(Path(name), $"At most {maxLength} characters.");
+            return null;
+        }
+
+        if (TextRules.Problem(text) is { } problem)
+        {
+            Errors.Add(Path(name), problem);
+            return null;
+        }
+
+        if (required && text.Length == 0)
+        {
+            Errors.Add(Path(name), "Required: must not be empty.");
             return null;
         }
 
@@ -63,7 +75,7 @@ public sealed class JsonFields
         var value = String(name, required);
         if (value is not null && !allowed.Contains(value))
         {
-            Errors.Add(Path(name), $"'{value}' is not one of: {string.Join(", ", allowed)}.");
+            Errors.Add(Path(name), $"{TextRules.Echo(value)} is not one of: {string.Join(", ", allowed)}.");
             return null;
         }
 
@@ -143,7 +155,13 @@ public sealed class JsonFields
         if (t < 0 || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
             || !(text.EndsWith('Z') || text.EndsWith('z') || text[t..].Contains('+', StringComparison.Ordinal) || text[t..].Contains('-', StringComparison.Ordinal)))
         {
-            Errors.Add(Path(name), $"'{text}' is not an ISO-8601 instant with an offset, e.g. 2026-02-12T09:30:00+08:00.");
+            Errors.Add(Path(name), $"{TextRules.Echo(text)} is not an ISO-8601 instant with an offset, e.g. 2026-02-12T09:30:00+08:00.");
+            return null;
+        }
+
+        if (!ChinaTime.IsSupported(instant))
+        {
+            Errors.Add(Path(name), $"{TextRules.Echo(text)} {ChinaTime.RangeRule}.");
             return null;
         }
 
@@ -230,17 +248,17 @@ public sealed class JsonFields
         foreach (var item in value.EnumerateArray())
         {
             var path = $"{Path(name)}[{index++}]";
-            if (item.ValueKind != JsonValueKind.String || !allowed.Contains(item.GetString()!))
+            if (!JsonStrings.TryGet(item, out var text) || !allowed.Contains(text))
             {
-                Errors.Add(path, $"{item.GetRawText()} is not one of: {string.Join(", ", allowed)}.");
+                Errors.Add(path, $"{Describe(item)} is not one of: {string.Join(", ", allowed)}.");
             }
-            else if (items.Contains(item.GetString()!))
+            else if (items.Contains(text))
             {
-                Errors.Add(path, $"{item.GetRawText()} is listed twice.");
+                Errors.Add(path, $"{TextRules.Echo(text)} is listed twice.");
             }
             else
             {
-                items.Add(item.GetString()!);
+                items.Add(text);
             }
         }
 
@@ -251,6 +269,15 @@ public sealed class JsonFields
 
         return items;
     }
+
+    /// <summary>A caller's value as an error message may quote it: a string cut short, anything else by its kind.</summary>
+    public static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => JsonStrings.TryGet(value, out var text) ? TextRules.Echo(text) : "A string that is not well-formed text",
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null => TextRules.Echo(value.GetRawText()),
+        JsonValueKind.Array => "An array",
+        _ => "An object",
+    };
 
     /// <summary>Records a problem found by a rule that spans fields or checks a value's content.</summary>
     public void Add(string name, string message) => Errors.Add(Path(name), message);

@@ -39,10 +39,10 @@ public static partial class LeadInputs
     public static LeadSubmission? Submission(JsonElement body, FieldErrors errors, DateTimeOffset now, IReadOnlyCollection<string> industries)
     {
         var f = new JsonFields(body, errors);
-        var leadId = f.String("leadId", maxLength: 64);
-        if (leadId is not null && !LeadIdPattern().IsMatch(leadId))
+        var leadId = f.String("leadId", maxLength: RecordId.MaxLength);
+        if (leadId is not null && !RecordId.IsValid(leadId))
         {
-            f.Add("leadId", $"'{leadId}' may hold only letters, digits, '.', '_' and '-', starting with a letter or digit.");
+            f.Add("leadId", $"{TextRules.Echo(leadId)} {RecordId.Rule}.");
             leadId = null;
         }
 
@@ -107,16 +107,20 @@ public static partial class LeadInputs
             {
                 f.Add("materials", "Must be an array of SHA-256 hashes.");
             }
+            else if (list.GetArrayLength() > MaxEvidence)
+            {
+                f.Add("materials", $"At most {MaxEvidence} items: a lead's catalogue holds no more.");
+            }
             else
             {
                 var index = 0;
                 foreach (var item in list.EnumerateArray())
                 {
                     var path = $"materials[{index++}]";
-                    var hash = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim().ToLowerInvariant() : null;
+                    var hash = JsonStrings.TryGet(item, out var text) ? text.Trim().ToLowerInvariant() : null;
                     if (hash is null || !Sha256Pattern().IsMatch(hash))
                     {
-                        errors.Add(path, $"{item.GetRawText()} is not a SHA-256 hash (64 hexadecimal digits).");
+                        errors.Add(path, $"{JsonFields.Describe(item)} is not a SHA-256 hash (64 hexadecimal digits).");
                     }
                     else if (materials.Contains(hash))
                     {
@@ -192,14 +196,14 @@ public static partial class LeadInputs
         var sha256 = f.String("sha256", maxLength: 64)?.ToLowerInvariant();
         if (sha256 is not null && !Sha256Pattern().IsMatch(sha256))
         {
-            f.Add("sha256", $"'{sha256}' is not a SHA-256 hash (64 hexadecimal digits).");
+            f.Add("sha256", $"{TextRules.Echo(sha256)} is not a SHA-256 hash (64 hexadecimal digits).");
             sha256 = null;
         }
 
         var uri = f.String("uri", maxLength: 2000);
         if (uri is not null && !(Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttps || parsed.Scheme == Uri.UriSchemeHttp)))
         {
-            f.Add("uri", $"'{uri}' is not an absolute http(s) address.");
+            f.Add("uri", $"{TextRules.Echo(uri)} is not an absolute http(s) address.");
             uri = null;
         }
 
@@ -259,9 +263,6 @@ public static partial class LeadInputs
     }
 
     private static string? Optional(string? text) => string.IsNullOrEmpty(text) ? null : text;
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-    private static partial Regex LeadIdPattern();
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Pattern();

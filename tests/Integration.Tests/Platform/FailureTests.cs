@@ -39,7 +39,7 @@ public sealed class FailureTests : IDisposable
 
     public void Dispose() => platform.Dispose();
 
-    private sealed class BrokenStore : ITableStore
+    internal sealed class BrokenStore : ITableStore
     {
         private static Exception Fail() => new InvalidOperationException("secret detail of BrokenStore");
 

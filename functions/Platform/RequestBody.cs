@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Integration.Domain.Kernel;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace Integration.Functions.Platform;
+
+/// <summary>
+/// The one way a function reads a JSON body. An empty body reads as an empty object, so each required
+/// field is named; a body that is not JSON, or that holds a string that is not well-formed text, is
+/// recorded under its path and never reaches a reader that would fail on it. The body itself is
+/// never logged or echoed: a lead may carry a whistle-blower's identity.
+/// </summary>
+public static class RequestBody
+{
+    /// <summary>What a command body (a reason, a department, a receipt) may take unless its endpoint says otherwise.</summary>
+    public const long CommandLimit = 64 * 1024;
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
+
+    /// <summary>Declares the largest body an endpoint reads; the server refuses a larger one with 413 before the app buffers it.</summary>
+    public static RouteHandlerBuilder AcceptsBodyUpTo(this RouteHandlerBuilder builder, long bytes) =>
+        builder.WithMetadata(new BodyLimit(bytes));
+
+    public static async Task<JsonElement?> ReadJsonAsync(HttpRequest request, FieldErrors errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(errors);
+        var limit = request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? CommandLimit;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        // Counted as it arrives, whatever the server's own limit: memory never holds more than the endpoint accepts.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw TooLarge(limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return JsonDocument.Parse("{}").RootElement.Clone();
+        }
+
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, Options);
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            // The position, not the parser's message: the message may quote the body.
+            errors.Add("$", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+            return null;
+        }
+
+        JsonStrings.Check(root, errors);
+        return errors.IsEmpty ? root : null;
+    }
+
+    private static BadHttpRequestException TooLarge(long limit) =>
+        new($"The request body is larger than this endpoint accepts (at most {limit:N0} bytes); nothing was stored.", StatusCodes.Status413PayloadTooLarge);
+
+    private sealed record BodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
+}
