@@ -1,7 +1,6 @@
 using Integration.Functions.Approvals;
 using Integration.Functions.Audit;
 using Integration.Functions.Calendar;
-using Integration.Functions.Health;
 using Integration.Functions.Identity;
 using Integration.Functions.Operations;
 using Integration.Domain.Identity;
@@ -18,7 +17,6 @@ public static class AppFunctions
     public static FunctionCatalogue Catalogue()
     {
         var functions = new FunctionCatalogue();
-        HealthFunctions.Register(functions);
         CalendarFunctions.Register(functions);
         IdentityFunctions.Register(functions);
         AuditFunctions.Register(functions);

@@ -1,3 +1,5 @@
+using Microsoft.Azure.Functions.Worker;
+
 namespace Integration.Functions.Platform;
 
 /// <summary>
@@ -79,13 +81,7 @@ public static class FunctionCatalogueEndpoints
     }
 }
 
-/// <summary>What a timer-triggered function is told about its run, as Azure's TimerInfo.</summary>
-public sealed record TimerInfo(DateTimeOffset ScheduledTime, bool IsPastDue, DateTimeOffset? Last, DateTimeOffset? Next);
-
-/// <summary>
-/// A timer-triggered function. <see cref="Schedule"/> is a six-field NCRONTAB expression, or
-/// <c>%Setting%</c> to read it from configuration as Azure Functions does.
-/// </summary>
+/// <summary>A timer-triggered function of the catalogue.</summary>
 public sealed record TimerFunction(string Name, string Schedule, Func<TimerInfo, IServiceProvider, CancellationToken, Task> Handler)
     : FunctionDefinition(Name)
 {

@@ -31,8 +31,11 @@ public static class FunctionHostServiceCollectionExtensions
         services.AddSingleton<DeadlineRouter>();
         services.AddHostedService<DurableStartup>();
 
-        services.AddSingleton<TimerScheduler>();
-        services.AddHostedService<TimerHost>();
+        foreach (var timer in catalogue.OfType<TimerFunction>())
+        {
+            services.AddSingleton(new Timers.TimerFunction(timer.Name, timer.Schedule, timer.Handler));
+        }
+
         return services;
     }
 }
