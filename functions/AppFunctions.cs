@@ -1,6 +1,5 @@
 using Integration.Functions.Approvals;
 using Integration.Functions.Audit;
-using Integration.Functions.Calendar;
 using Integration.Functions.Identity;
 using Integration.Functions.Operations;
 using Integration.Domain.Identity;
@@ -17,7 +16,6 @@ public static class AppFunctions
     public static FunctionCatalogue Catalogue()
     {
         var functions = new FunctionCatalogue();
-        CalendarFunctions.Register(functions);
         IdentityFunctions.Register(functions);
         AuditFunctions.Register(functions);
         CalendarAdminFunctions.Register(functions);
