@@ -16,7 +16,6 @@ public static class AppFunctions
     public static FunctionCatalogue Catalogue()
     {
         var functions = new FunctionCatalogue();
-        IdentityFunctions.Register(functions);
         AuditFunctions.Register(functions);
         CalendarAdminFunctions.Register(functions);
         DeadLetterFunctions.Register(functions);
