@@ -1,5 +1,4 @@
 using Integration.Functions.Approvals;
-using Integration.Functions.Audit;
 using Integration.Functions.Identity;
 using Integration.Functions.Operations;
 using Integration.Domain.Identity;
@@ -16,7 +15,6 @@ public static class AppFunctions
     public static FunctionCatalogue Catalogue()
     {
         var functions = new FunctionCatalogue();
-        AuditFunctions.Register(functions);
         CalendarAdminFunctions.Register(functions);
         DeadLetterFunctions.Register(functions);
         DurableFunctions.Register(functions);
