@@ -1,6 +1,5 @@
 using Integration.Functions.Approvals;
 using Integration.Functions.Identity;
-using Integration.Functions.Operations;
 using Integration.Domain.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Leads;
@@ -15,8 +14,6 @@ public static class AppFunctions
     public static FunctionCatalogue Catalogue()
     {
         var functions = new FunctionCatalogue();
-        CalendarAdminFunctions.Register(functions);
-        DeadLetterFunctions.Register(functions);
         DurableFunctions.Register(functions);
         ApprovalFunctions.Register(functions);
         LeadFunctions.Register(functions);
