@@ -25,6 +25,7 @@ public static class FunctionHostServiceCollectionExtensions
                 (message, deliveryCount, ct) => function.Handler(new TopicDelivery(message, deliveryCount), scope, ct));
         }
 
+        services.AddDeadlineWakeUps(configuration);
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<RecordStore>();
         services.AddSingleton<WorkingDayDeadlines>();

@@ -1,32 +1,50 @@
 using Integration.Functions.Infrastructure.Topics;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Integration.Functions.Platform.Records;
 
-/// <summary>The platform's own functions that keep records durable: deadline wake-ups, the outbox sweep, housekeeping.</summary>
-public static class DurableFunctions
+/// <summary>
+/// The platform's own functions that keep records durable: the outbox sweep and housekeeping.
+/// Deadline wake-ups (<c>deadline-due</c>) are not a function: see <see cref="DeadlineWakeUps"/>.
+/// </summary>
+public sealed class DurableFunctions(OutboxDispatcher outbox, IdempotentConsumer processed)
 {
     public const string DeadlineSubscription = "records";
 
-    public static void Register(FunctionCatalogue functions)
-    {
-        ArgumentNullException.ThrowIfNull(functions);
-        functions.Topic("deadline-due", RecordStore.DeadlineTopic, DeadlineSubscription, (delivery, services, ct) =>
-            services.GetRequiredService<DeadlineRouter>().HandleAsync(delivery.Message, ct), maxConcurrency: 4);
+    /// <summary>Publishes what a crash left between commit and publish.</summary>
+    [Function("outbox-sweep")]
+    public async Task SweepOutbox([TimerTrigger("%Durable:OutboxSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        await outbox.SweepAsync(cancellationToken);
 
-        // Publishes what a crash left between commit and publish.
-        functions.Timer("outbox-sweep", "%Durable:OutboxSweepSchedule%", async (_, services, ct) =>
-            await services.GetRequiredService<OutboxDispatcher>().SweepAsync(ct));
-
-        // Processed-message marks only need to outlive redelivery; a week is far beyond any lock or retry.
-        functions.Timer("processed-messages-cleanup", "%Durable:CleanupSchedule%", async (_, services, ct) =>
-            await services.GetRequiredService<IdempotentConsumer>().ForgetOlderThanAsync(TimeSpan.FromDays(7), ct));
-    }
+    /// <summary>Processed-message marks only need to outlive redelivery; a week is far beyond any lock or retry.</summary>
+    [Function("processed-messages-cleanup")]
+    public async Task CleanUpProcessedMessages([TimerTrigger("%Durable:CleanupSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        await processed.ForgetOlderThanAsync(TimeSpan.FromDays(7), cancellationToken);
 
     public static TopicDefinition Topic() => new()
     {
         Name = RecordStore.DeadlineTopic,
         Subscriptions = [new SubscriptionDefinition { Name = DeadlineSubscription }],
     };
+}
+
+/// <summary>
+/// <c>deadline-due</c>: record deadlines come due as scheduled messages on the internal <c>deadlines</c>
+/// topic, which <see cref="DeadlineRouter"/> hands to the deadline's handler. It is a hosted consumer of
+/// the embedded bus, outside the function list, because the worker cannot declare a Service Bus trigger
+/// (the extension is not available); the deadline-sweep timer replaces it.
+/// <c>Functions:deadline-due:MaxConcurrency</c> (default 4) sets how many wake-ups run at once.
+/// </summary>
+public static class DeadlineWakeUps
+{
+    public const string Name = "deadline-due";
+
+    public static IServiceCollection AddDeadlineWakeUps(this IServiceCollection services, IConfiguration configuration)
+    {
+        var concurrency = configuration.GetValue($"Functions:{Name}:MaxConcurrency", 4);
+        return services.AddTopicConsumer(RecordStore.DeadlineTopic, DurableFunctions.DeadlineSubscription, concurrency, scope =>
+            (message, _, cancellationToken) => scope.GetRequiredService<DeadlineRouter>().HandleAsync(message, cancellationToken));
+    }
 }
 
 /// <summary>
