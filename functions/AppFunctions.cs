@@ -14,7 +14,6 @@ public static class AppFunctions
     public static FunctionCatalogue Catalogue()
     {
         var functions = new FunctionCatalogue();
-        LeadFunctions.Register(functions);
         return functions;
     }
 
