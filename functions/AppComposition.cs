@@ -7,6 +7,7 @@ using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Records;
 
 namespace Integration.Functions;
 
@@ -35,7 +36,7 @@ public static class AppComposition
         services.AddHealthChecks().AddCheck<TableStoreHealthCheck>("store");
         services.AddApprovals(builder.Configuration);
         services.AddLeads(builder.Configuration);
-        services.AddFunctionHost(AppFunctions.Catalogue(), AppFunctions.Topology(registry), builder.Configuration);
+        services.AddDurablePlatform(AppFunctions.Topology(registry), builder.Configuration);
         return registry;
     }
 }

@@ -41,12 +41,9 @@ var app = builder.Build();
 app.UseCorrelation();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapFunctions(FunctionIndex.ForApp);
-app.MapFunctions(app.Services.GetRequiredService<FunctionCatalogue>());
 
 app.Run();
 

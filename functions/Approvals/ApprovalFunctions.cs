@@ -63,7 +63,7 @@ public sealed class ApprovalFunctions(
         var response = new PushResponse(submission.ApprovalId, submission.Version, result.Outcome.ToString().ToLowerInvariant(), state.Current.Version,
             state.StatusAt(now), state.Parts.Select(p => ApprovalResponses.ToSummary(p, now)).ToArray(), result.Problem);
         return result.Outcome == ReceiveOutcome.Created
-            ? TypedResults.Created($"/{FunctionCatalogue.RoutePrefix}/approvals/{submission.ApprovalId}", response)
+            ? TypedResults.Created($"/{Platform.Hosting.FunctionIndex.RoutePrefix}/approvals/{submission.ApprovalId}", response)
             : TypedResults.Ok(response);
     }
 

@@ -71,7 +71,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
         }
 
         var view = View(outcome.Record!.State, caller, leads);
-        return outcome.Created ? TypedResults.Created($"/{FunctionCatalogue.RoutePrefix}/leads/{Uri.EscapeDataString(view.LeadId)}", view) : TypedResults.Ok(view);
+        return outcome.Created ? TypedResults.Created($"/{Platform.Hosting.FunctionIndex.RoutePrefix}/leads/{Uri.EscapeDataString(view.LeadId)}", view) : TypedResults.Ok(view);
     }
 
     [Function("lead-receipt")]

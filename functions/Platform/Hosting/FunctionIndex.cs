@@ -162,6 +162,9 @@ public abstract record FunctionDescriptor(string Name, MethodInfo Method)
 {
     /// <summary>The binding type of its trigger as in functions.metadata.</summary>
     public abstract string TriggerType { get; }
+
+    /// <summary>The trigger in one line, for listings: <c>http GET /api/health</c>, <c>timer %Setting%</c>.</summary>
+    public abstract string Trigger { get; }
 }
 
 /// <summary>An HTTP function. <see cref="Route"/> is relative to <see cref="FunctionIndex.RoutePrefix"/>.</summary>
@@ -169,10 +172,14 @@ public sealed record HttpFunctionDescriptor(string Name, MethodInfo Method, IRea
     : FunctionDescriptor(Name, Method)
 {
     public override string TriggerType => "httpTrigger";
+
+    public override string Trigger => $"http {string.Join(',', Methods)} /{FunctionIndex.RoutePrefix}/{Route}";
 }
 
 /// <summary>A timer function. <see cref="Schedule"/> is six-field NCRONTAB or <c>%Setting%</c>.</summary>
 public sealed record TimerFunctionDescriptor(string Name, MethodInfo Method, string Schedule) : FunctionDescriptor(Name, Method)
 {
     public override string TriggerType => "timerTrigger";
+
+    public override string Trigger => $"timer {Schedule}";
 }
