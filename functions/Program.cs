@@ -11,6 +11,7 @@ if (FunctionsHost.LaunchedThisProcess(args, Environment.GetEnvironmentVariable))
     var worker = FunctionsApplication.CreateBuilder(args);
     worker.ConfigureFunctionsWebApplication();
     worker.UseMiddleware<HttpFunctionMiddleware>();
+    worker.Services.AddSingleton(FunctionIndex.ForApp); // checks every declaration at start-up, as the local host does
     worker.AddApp();
     worker.Build().Run();
     return;

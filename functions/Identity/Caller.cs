@@ -18,13 +18,4 @@ public sealed record Caller(Principal Principal)
             ? new Caller(principal)
             : throw new InvalidOperationException("The request has no authenticated principal: the function needs [Authorize].");
     }
-
-    public static ValueTask<Caller?> BindAsync(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var id = context.User.FindFirstValue(ClaimTypes.NameIdentifier);
-        var registry = context.RequestServices.GetRequiredService<PrincipalRegistry>();
-        var principal = id is null ? null : registry.Find(id);
-        return ValueTask.FromResult(principal is null ? null : new Caller(principal));
-    }
 }
