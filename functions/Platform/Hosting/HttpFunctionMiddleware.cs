@@ -23,17 +23,28 @@ public sealed class HttpFunctionMiddleware : IFunctionsWorkerMiddleware
             return;
         }
 
-        await Correlation.RunAsync(http, () => HttpFunctionPipeline.RunAsync(http, function, async () =>
+        await RunAsync(http, function, async () =>
         {
             await next(context);
-            if (context.GetInvocationResult().Value is IResult result)
-            {
-                await result.ExecuteAsync(http);
-            }
-        }));
+            return context.GetInvocationResult().Value;
+        });
 
         // The ASP.NET Core integration executes the invocation result after this middleware: the
         // response has been written (by the function's result, a challenge or a problem), so nothing is left.
         context.GetInvocationResult().Value = Results.Empty;
+    }
+
+    /// <summary>An HTTP invocation as the worker runs it, apart from the <see cref="FunctionContext"/>: <paramref name="invoke"/> runs the function and gives its result.</summary>
+    public static Task RunAsync(HttpContext http, HttpFunctionDescriptor function, Func<Task<object?>> invoke)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(invoke);
+        return Correlation.RunAsync(http, () => HttpFunctionPipeline.RunAsync(http, function, async () =>
+        {
+            if (await invoke() is IResult result)
+            {
+                await result.ExecuteAsync(http);
+            }
+        }));
     }
 }
