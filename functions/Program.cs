@@ -1,24 +1,19 @@
-using System.Text.Json.Serialization;
 using Integration.Functions;
-using Integration.Functions.Approvals;
-using Integration.Functions.Calendar;
-using Integration.Functions.Health;
-using Integration.Functions.Identity;
-using Integration.Functions.Infrastructure;
-using Integration.Functions.Infrastructure.ServiceBus;
-using Integration.Functions.Leads;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
 
-// The composition root: the only place that reads the wall clock (through TimeProvider.System)
-// and that knows which adapters back the ports.
-if (args is ["export-functions", var folder])
+// One program, two hosts of the same [Function] methods (docs/architecture.md, "Two hosts").
+if (FunctionsHost.LaunchedThisProcess(args, Environment.GetEnvironmentVariable))
 {
-    // Writes one function.json per function for an Azure Functions custom-handler deployment.
-    foreach (var file in FunctionManifest.Write(AppFunctions.Catalogue(), folder))
-    {
-        Console.WriteLine(file);
-    }
-
+    // Started by the Azure Functions host: an isolated worker with the ASP.NET Core integration.
+    var worker = FunctionsApplication.CreateBuilder(args);
+    worker.ConfigureFunctionsWebApplication();
+    worker.UseMiddleware<HttpFunctionMiddleware>();
+    worker.Services.AddSingleton(FunctionIndex.ForApp); // checks every declaration at start-up, as the local host does
+    worker.AddApp();
+    worker.Build().Run();
     return;
 }
 
@@ -31,11 +26,8 @@ if (args is ["export-topology", var parametersFile, .. var rest])
     return;
 }
 
+// Without a Functions host: the same functions on ASP.NET Core, timers on the app's own scheduler.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, EnvironmentName = LaunchProfileEnvironment(args) });
-
-// The municipality's departments and systems are a file of their own: another city, another file.
-builder.Configuration.AddJsonFile(builder.Configuration["Municipality:File"] ?? "Municipalities/weihai.json", optional: false);
-
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:7071");
@@ -46,37 +38,19 @@ builder.Logging.AddPlatformConsole(builder.Environment);
 // Requests Kestrel refuses before the app sees them (414, 431, malformed request lines) still answer problem+json.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.UseProblemRefusals()));
 
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddTableStore(builder.Configuration);
-builder.Services.PostConfigure<StorageOptions>(o => o.DataPath = Path.GetFullPath(o.DataPath, builder.Environment.ContentRootPath));
-builder.Services.AddSingleton(CalendarSource.FromConfiguration(builder.Configuration, builder.Environment));
-var registry = builder.Services.AddPlatformIdentity(builder.Configuration, builder.Environment);
-builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = PlatformProblemDetails.Customize);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+builder.AddApp();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 builder.Services.AddOpenApi();
-builder.Services.AddHealthChecks().AddCheck<TableStoreHealthCheck>("store");
-builder.Services.AddApprovals(builder.Configuration);
-builder.Services.AddLeads(builder.Configuration);
-
-var catalogue = AppFunctions.Catalogue();
-var topology = AppFunctions.Topology(registry);
-builder.Services.AddFunctionHost(catalogue, topology, builder.Configuration);
-
-// Messaging:Provider: the embedded bus (default) or Service Bus for the topics other systems read.
-builder.Services.AddMessaging(builder.Configuration, topology);
+builder.Services.AddLocalFunctionHost(FunctionIndex.ForApp);
 
 var app = builder.Build();
 
 app.UseCorrelation();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseRequestLogging();
-app.UseAuthorization();
 
 app.MapOpenApi();
-app.MapFunctions(catalogue);
+app.MapFunctions(FunctionIndex.ForApp);
 
 app.Run();
 

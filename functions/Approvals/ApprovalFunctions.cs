@@ -9,44 +9,36 @@ using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
 using static Integration.Functions.Approvals.ApprovalResponses;
 
 namespace Integration.Functions.Approvals;
 
 /// <summary>Approval sync and claim (审管互动): push, pull, claim, decline, assign, and the listings.</summary>
-public static class ApprovalFunctions
+public sealed class ApprovalFunctions(
+    ApprovalService approvals, ApprovalIndex index, RecordStore records, ApprovalQuarantine quarantine, ApprovalPull pull, PrincipalRegistry registry, TimeProvider time)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
     public sealed record QuarantineResponse(IReadOnlyList<QuarantinedItem> Items, string? NextPageToken);
 
-    public static void Register(FunctionCatalogue functions)
-    {
-        ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("approvals-push", HttpMethods.Post, "approvals", Push, b => b.RequireAuthorization(RoleNames.System).AcceptsBodyUpTo(RequestBody.CommandLimit).WithTags("Approvals")
-            .WithSummary("The approval system pushes a version of an approval (idempotent by approvalId and version)"));
-        functions.Http("approvals-list", HttpMethods.Get, "approvals", List, b => b.RequireAuthorization().WithTags("Approvals")
-            .WithSummary("Approvals routed to the caller (coordinators and admins: all), by status, newest first, paged"));
-        functions.Http("approvals-get", HttpMethods.Get, "approvals/{approvalId}", Get, b => b.RequireAuthorization().WithTags("Approvals")
-            .WithSummary("An approval with its versions, routing, claims, deadlines and audit history"));
-        functions.Http("approvals-claim", HttpMethods.Post, "approvals/{approvalId}/claim", Claim, b => b.RequireAuthorization(RoleNames.Department).WithTags("Approvals")
-            .WithSummary("A department routed the approval claims its part (谁监管、谁认领)"));
-        functions.Http("approvals-decline", HttpMethods.Post, "approvals/{approvalId}/decline", Decline, b => b.RequireAuthorization(RoleNames.Department).WithTags("Approvals")
-            .WithSummary("A department routed the approval declines it with a reason; it goes back to the coordinator"));
-        functions.Http("approvals-assign", HttpMethods.Post, "approvals/{approvalId}/assign", Assign, b => b.RequireAuthorization(RoleNames.Coordinator).WithTags("Approvals")
-            .WithSummary("The coordinator routes the approval to a department by hand"));
-        functions.Http("admin-quarantine", HttpMethods.Get, "admin/quarantine", Quarantine, b => b.RequireAuthorization(RoleNames.Admin).WithTags("Operations")
-            .WithSummary("Pulled approval records that were not stored, with every reason"));
-        functions.Timer("approval-pull", "%Connectors:ApprovalSystem:Schedule%", async (_, services, ct) =>
-            await services.GetRequiredService<ApprovalPull>().RunAsync(ct));
-    }
+    /// <summary>Pulls the approval system's feed from the checkpoint on (<c>Connectors:ApprovalSystem:Schedule</c>).</summary>
+    [Function("approval-pull")]
+    public async Task Pull([TimerTrigger("%Connectors:ApprovalSystem:Schedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        await pull.RunAsync(cancellationToken);
 
     public static IReadOnlyList<TopicDefinition> Topics(PrincipalRegistry registry) => ApprovalMessages.Topics(registry);
 
-    private static async Task<Results<Created<PushResponse>, Ok<PushResponse>, ProblemHttpResult>> Push(
-        HttpRequest request, Caller caller, ApprovalService approvals, TimeProvider time, CancellationToken cancellationToken)
+    [Function("approvals-push")]
+    [Authorize(Policy = RoleNames.System)]
+    [Tags("Approvals")]
+    [EndpointSummary("The approval system pushes a version of an approval (idempotent by approvalId and version)")]
+    public async Task<Results<Created<PushResponse>, Ok<PushResponse>, ProblemHttpResult>> Push(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals")] HttpRequest request, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(request);
         if (caller.Id != approvals.SourceSystem)
         {
             return Problems.Forbidden($"Only '{approvals.SourceSystem}' pushes approvals; '{caller.Id}' may not.");
@@ -71,14 +63,19 @@ public static class ApprovalFunctions
         var response = new PushResponse(submission.ApprovalId, submission.Version, result.Outcome.ToString().ToLowerInvariant(), state.Current.Version,
             state.StatusAt(now), state.Parts.Select(p => ApprovalResponses.ToSummary(p, now)).ToArray(), result.Problem);
         return result.Outcome == ReceiveOutcome.Created
-            ? TypedResults.Created($"/{FunctionCatalogue.RoutePrefix}/approvals/{submission.ApprovalId}", response)
+            ? TypedResults.Created($"/{Platform.Hosting.FunctionIndex.RoutePrefix}/approvals/{submission.ApprovalId}", response)
             : TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<ListResponse>, ProblemHttpResult>> List(
-        string? status, string? department, string? pageSize, string? pageToken, Caller caller, ApprovalIndex index, ApprovalService approvals,
-        PrincipalRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+    [Function("approvals-list")]
+    [Authorize]
+    [Tags("Approvals")]
+    [EndpointSummary("Approvals routed to the caller (coordinators and admins: all), by status, newest first, paged")]
+    public async Task<Results<Ok<ListResponse>, ProblemHttpResult>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "approvals")] HttpRequest request, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(request);
+        string? status = request.Query["status"], department = request.Query["department"], pageSize = request.Query["pageSize"], pageToken = request.Query["pageToken"];
         var errors = new FieldErrors();
         if (status is not null && !ApprovalStatus.Filters.Contains(status))
         {
@@ -125,9 +122,14 @@ public static class ApprovalFunctions
         }
     }
 
-    private static async Task<Results<Ok<ApprovalResponse>, ProblemHttpResult>> Get(
-        string approvalId, Caller caller, RecordStore records, ApprovalService approvals, PrincipalRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+    [Function("approvals-get")]
+    [Authorize]
+    [Tags("Approvals")]
+    [EndpointSummary("An approval with its versions, routing, claims, deadlines and audit history")]
+    public async Task<Results<Ok<ApprovalResponse>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "approvals/{approvalId}")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(request);
         var record = IsApprovalId(approvalId) ? await records.GetAsync<ApprovalState>(ApprovalService.Key(approvalId), cancellationToken) : null;
         if (record is null)
         {
@@ -143,9 +145,14 @@ public static class ApprovalFunctions
         return TypedResults.Ok(ApprovalResponses.ToResponse(record, history, caller.Principal, registry, time.GetUtcNow()));
     }
 
-    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> Claim(
-        string approvalId, Caller caller, ApprovalService approvals, PrincipalRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+    [Function("approvals-claim")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Approvals")]
+    [EndpointSummary("A department routed the approval claims its part (谁监管、谁认领)")]
+    public async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> Claim(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{approvalId}/claim")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(request);
         if (!IsApprovalId(approvalId))
         {
             return Problems.NoSuch("approval", approvalId);
@@ -154,9 +161,14 @@ public static class ApprovalFunctions
         return ToResult(await approvals.ClaimAsync(approvalId, caller.Id, cancellationToken), approvalId, registry, time);
     }
 
-    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> Decline(
-        string approvalId, HttpRequest request, Caller caller, ApprovalService approvals, PrincipalRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+    [Function("approvals-decline")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Approvals")]
+    [EndpointSummary("A department routed the approval declines it with a reason; it goes back to the coordinator")]
+    public async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> Decline(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{approvalId}/decline")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(request);
         var errors = new FieldErrors();
         var body = await ReadBodyAsync(request, errors, cancellationToken);
         var reason = body is { } json ? new JsonFields(json, errors).String("reason", maxLength: 1000) : null;
@@ -173,9 +185,14 @@ public static class ApprovalFunctions
         return ToResult(await approvals.DeclineAsync(approvalId, caller.Id, reason, cancellationToken), approvalId, registry, time);
     }
 
-    private static async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> Assign(
-        string approvalId, HttpRequest request, Caller caller, ApprovalService approvals, PrincipalRegistry registry, TimeProvider time, CancellationToken cancellationToken)
+    [Function("approvals-assign")]
+    [Authorize(Policy = RoleNames.Coordinator)]
+    [Tags("Approvals")]
+    [EndpointSummary("The coordinator routes the approval to a department by hand")]
+    public async Task<Results<Ok<CommandResponse>, ProblemHttpResult>> Assign(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{approvalId}/assign")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(request);
         // The policy admits admins to coordinator reads; assigning is the coordinator's own decision.
         if (!caller.Principal.Has(PrincipalRole.Coordinator))
         {
@@ -203,9 +220,14 @@ public static class ApprovalFunctions
         return ToResult(await approvals.AssignAsync(approvalId, caller.Id, department, cancellationToken), approvalId, registry, time);
     }
 
-    private static async Task<Results<Ok<QuarantineResponse>, ProblemHttpResult>> Quarantine(
-        string? pageSize, string? pageToken, ApprovalQuarantine quarantine, CancellationToken cancellationToken)
+    [Function("admin-quarantine")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Pulled approval records that were not stored, with every reason")]
+    public async Task<Results<Ok<QuarantineResponse>, ProblemHttpResult>> Quarantine(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/quarantine")] HttpRequest request, CancellationToken cancellationToken)
     {
+        string? pageSize = request.Query["pageSize"], pageToken = request.Query["pageToken"];
         var errors = new FieldErrors();
         var size = ParsePageSize(pageSize, errors);
         if (!errors.IsEmpty)

@@ -4,11 +4,13 @@ using Integration.Domain.Kernel;
 using Integration.Functions.Identity;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Integration.Functions.Audit;
 
 /// <summary>Any record's history (来源可溯、去向可查、监督留痕) and a check that it has not been altered.</summary>
-public static class AuditFunctions
+public sealed class AuditFunctions(RecordStore records)
 {
     public sealed record EntryResponse(long Sequence, DateTimeOffset At, string Principal, string Action, JsonElement Data, string PreviousHash, string Hash);
 
@@ -16,22 +18,18 @@ public static class AuditFunctions
 
     public sealed record VerifyResponse(bool Valid, int Entries, long? BrokenAt);
 
-    public static void Register(FunctionCatalogue functions)
-    {
-        ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("audit-history", HttpMethods.Get, "audit/{kind}/{id}", GetHistory, b => b.RequireAuthorization(RoleNames.Coordinator).WithTags("Audit")
-            .WithSummary("The append-only, hash-chained history of a record (coordinators and admins)"));
-        functions.Http("audit-verify", HttpMethods.Get, "audit/{kind}/{id}/verify", Verify, b => b.RequireAuthorization(RoleNames.Coordinator).WithTags("Audit")
-            .WithSummary("Recomputes the hash chain of a record's history"));
-    }
-
     public static EntryResponse ToResponse(AuditEntry e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return new(e.Sequence, e.At, e.Principal, e.Action, JsonText.ToElement(e.Data), e.PreviousHash, e.Hash);
     }
 
-    private static async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistory(string kind, string id, RecordStore records, CancellationToken cancellationToken)
+    [Function("audit-history")]
+    [Authorize(Policy = RoleNames.Coordinator)]
+    [Tags("Audit")]
+    [EndpointSummary("The append-only, hash-chained history of a record (coordinators and admins)")]
+    public async Task<Results<Ok<HistoryResponse>, ProblemHttpResult>> GetHistory(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit/{kind}/{id}")] HttpRequest request, string kind, string id, CancellationToken cancellationToken)
     {
         if (!IsRecordKey(kind, id))
         {
@@ -47,7 +45,12 @@ public static class AuditFunctions
         return TypedResults.Ok(new HistoryResponse(kind, id, entries.Select(ToResponse).ToArray()));
     }
 
-    private static async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Verify(string kind, string id, RecordStore records, CancellationToken cancellationToken)
+    [Function("audit-verify")]
+    [Authorize(Policy = RoleNames.Coordinator)]
+    [Tags("Audit")]
+    [EndpointSummary("Recomputes the hash chain of a record's history")]
+    public async Task<Results<Ok<VerifyResponse>, ProblemHttpResult>> Verify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit/{kind}/{id}/verify")] HttpRequest request, string kind, string id, CancellationToken cancellationToken)
     {
         if (!IsRecordKey(kind, id))
         {

@@ -2,11 +2,13 @@ using System.Globalization;
 using Integration.Domain.Calendar;
 using Integration.Domain.Kernel;
 using Integration.Functions.Platform;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Integration.Functions.Calendar;
 
 /// <summary>Open endpoints that answer "is this a working day?" and "when is N working days after D due?".</summary>
-public static class CalendarFunctions
+public sealed class CalendarFunctions(CalendarSource calendar)
 {
     /// <summary>The largest N the API accepts: a year of working days is already far beyond any rule.</summary>
     public const int MaxWorkingDays = 365;
@@ -14,15 +16,6 @@ public static class CalendarFunctions
     public sealed record DayResponse(string Date, bool IsWorkingDay, string Kind, string? Holiday, bool Provisional);
 
     public sealed record DeadlineResponse(string From, int WorkingDays, string Deadline, DateTimeOffset DueAt, bool Provisional);
-
-    public static void Register(FunctionCatalogue functions)
-    {
-        ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("calendar-day", HttpMethods.Get, "calendar/days/{date}", GetDay, b => b.AllowAnonymous().WithTags("Calendar")
-            .WithSummary("What a date is in China's working-day calendar"));
-        functions.Http("calendar-deadline", HttpMethods.Get, "calendar/deadline", GetDeadline, b => b.AllowAnonymous().WithTags("Calendar")
-            .WithSummary("The deadline N working days after a date or instant (the start day is not counted)"));
-    }
 
     public static DayResponse ToResponse(CalendarDay day)
     {
@@ -36,7 +29,12 @@ public static class CalendarFunctions
         return new(Format(deadline.From), deadline.WorkingDays, Format(deadline.Deadline), ChinaTime.ToChina(deadline.DueAt), deadline.Provisional);
     }
 
-    private static Results<Ok<DayResponse>, ProblemHttpResult> GetDay(string date, CalendarSource calendar)
+    [Function("calendar-day")]
+    [AllowAnonymous]
+    [Tags("Calendar")]
+    [EndpointSummary("What a date is in China's working-day calendar")]
+    public Results<Ok<DayResponse>, ProblemHttpResult> GetDay(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "calendar/days/{date}")] HttpRequest request, string date)
     {
         var errors = new FieldErrors();
         if (!TryParseDate(date, out var day))
@@ -48,8 +46,14 @@ public static class CalendarFunctions
         return TypedResults.Ok(ToResponse(calendar.Current.Describe(day)));
     }
 
-    private static Results<Ok<DeadlineResponse>, ProblemHttpResult> GetDeadline(string? from, string? workingDays, CalendarSource calendar)
+    [Function("calendar-deadline")]
+    [AllowAnonymous]
+    [Tags("Calendar")]
+    [EndpointSummary("The deadline N working days after a date or instant (the start day is not counted)")]
+    public Results<Ok<DeadlineResponse>, ProblemHttpResult> GetDeadline(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "calendar/deadline")] HttpRequest request)
     {
+        string? from = request.Query["from"], workingDays = request.Query["workingDays"];
         var errors = new FieldErrors();
         DateOnly start = default;
         if (string.IsNullOrWhiteSpace(from))

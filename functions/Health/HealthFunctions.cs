@@ -1,24 +1,23 @@
 using Integration.Domain.Storage;
-using Integration.Functions.Platform;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Integration.Functions.Health;
 
 /// <summary><c>GET /api/health</c>: 200 when the process and its store are ready, 503 with the failing check otherwise.</summary>
-public static class HealthFunctions
+public sealed class HealthFunctions(HealthCheckService health)
 {
     public sealed record CheckResult(string Status, string? Description, double DurationMs);
 
     public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, CheckResult> Checks);
 
-    public static void Register(FunctionCatalogue functions)
-    {
-        ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("health", HttpMethods.Get, "health", GetHealth, b => b.AllowAnonymous().WithTags("Operations")
-            .WithSummary("Process and store readiness"));
-    }
-
-    private static async Task<JsonHttpResult<HealthResponse>> GetHealth(HealthCheckService health, CancellationToken cancellationToken)
+    [Function("health")]
+    [AllowAnonymous]
+    [Tags("Operations")]
+    [EndpointSummary("Process and store readiness")]
+    public async Task<JsonHttpResult<HealthResponse>> GetHealth(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(cancellationToken);
         var body = new HealthResponse(

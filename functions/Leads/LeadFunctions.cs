@@ -9,6 +9,8 @@ using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Integration.Functions.Leads;
 
@@ -16,28 +18,12 @@ namespace Integration.Functions.Leads;
 /// Leads (线索移交): the trading centre submits suspected violations, the platform relays them to the
 /// competent department (and police), and the recipients sign, return, and feed back, each on its clock.
 /// </summary>
-public static class LeadFunctions
+public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervision)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
     private delegate LeadDecision Command(LeadState state, Caller caller, JsonElement body, DateTimeOffset now, WorkingDayCalendar calendar, LeadService leads);
-
-    public static void Register(FunctionCatalogue functions)
-    {
-        ArgumentNullException.ThrowIfNull(functions);
-        // A lead takes at most LeadInputs.MaxStoredLength characters as stored; as sent it may be pretty-printed.
-        functions.Http("lead-submit", HttpMethods.Post, "leads", Submit, b => Describe(b, "Submit a lead (trading centre); it is relayed at once").AcceptsBodyUpTo(128 * 1024));
-        functions.Http("lead-list", HttpMethods.Get, "leads", List, b => b.RequireAuthorization().WithTags("Leads")
-            .WithSummary("Leads the caller may see, by department, status and overdue clocks (paged)"));
-        functions.Http("lead-get", HttpMethods.Get, "leads/{leadId}", Get, b => b.RequireAuthorization().WithTags("Leads")
-            .WithSummary("One lead with its parts, clocks and history"));
-        functions.Http("lead-receipt", HttpMethods.Post, "leads/{leadId}/receipt", Receipt, b => Describe(b, "Sign the transfer receipt, listing the materials received"));
-        functions.Http("lead-return", HttpMethods.Post, "leads/{leadId}/return", Return, b => Describe(b, "Return a lead the department is not competent for, with reasons"));
-        functions.Http("lead-completion", HttpMethods.Post, "leads/{leadId}/completion", Completion, b => Describe(b, "Report that handling has ended; the feedback clock starts"));
-        functions.Http("lead-result", HttpMethods.Post, "leads/{leadId}/result", Result, b => Describe(b, "Report the result; the trading centre receives it as feedback"));
-        functions.Http("lead-route", HttpMethods.Post, "leads/{leadId}/route", Route, b => Describe(b, "Route a lead to a department (coordinator)"));
-    }
 
     /// <summary>
     /// <c>leads</c>: one subscription per department, police included, each filtered on its own id;
@@ -60,12 +46,16 @@ public static class LeadFunctions
             Filters = [CorrelationFilter.Property(LeadService.DepartmentProperty, p.Id)],
         }).ToArray();
 
-    private static RouteHandlerBuilder Describe(RouteHandlerBuilder builder, string summary) =>
-        builder.RequireAuthorization().WithTags("Leads").WithSummary(summary).Accepts<JsonElement>("application/json");
-
-    private static async Task<Results<Created<LeadView>, Ok<LeadView>, ProblemHttpResult>> Submit(
-        HttpRequest request, Caller caller, LeadService leads, IProjectSupervision supervision, CancellationToken cancellationToken)
+    [Function("lead-submit")]
+    [Authorize]
+    [Tags("Leads")]
+    [EndpointSummary("Submit a lead (trading centre); it is relayed at once")]
+    // A lead takes at most LeadInputs.MaxStoredLength characters as stored; as sent it may be pretty-printed.
+    [BodyLimit(128 * 1024)]
+    public async Task<Results<Created<LeadView>, Ok<LeadView>, ProblemHttpResult>> Submit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "leads")] HttpRequest request, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(request);
         if (!leads.MaySubmit(caller.Principal))
         {
             return Problems.Forbidden($"Only the trading centre submits leads; '{caller.Id}' may not.");
@@ -84,27 +74,58 @@ public static class LeadFunctions
         }
 
         var view = View(outcome.Record!.State, caller, leads);
-        return outcome.Created ? TypedResults.Created($"/{FunctionCatalogue.RoutePrefix}/leads/{Uri.EscapeDataString(view.LeadId)}", view) : TypedResults.Ok(view);
+        return outcome.Created ? TypedResults.Created($"/{Platform.Hosting.FunctionIndex.RoutePrefix}/leads/{Uri.EscapeDataString(view.LeadId)}", view) : TypedResults.Ok(view);
     }
 
-    private static Task<Results<Ok<LeadView>, ProblemHttpResult>> Receipt(string leadId, HttpRequest request, Caller caller, LeadService leads, CancellationToken cancellationToken) =>
-        ActAsync(leadId, request, caller, leads, (s, c, body, now, calendar, l) => LeadMachine.Receipt(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
+    [Function("lead-receipt")]
+    [Authorize]
+    [Tags("Leads")]
+    [EndpointSummary("Sign the transfer receipt, listing the materials received")]
+    public Task<Results<Ok<LeadView>, ProblemHttpResult>> Receipt(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "leads/{leadId}/receipt")] HttpRequest request, string leadId, CancellationToken cancellationToken) =>
+        ActAsync(leadId, request, Caller.Of(request), leads, (s, c, body, now, calendar, l) => LeadMachine.Receipt(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
 
-    private static Task<Results<Ok<LeadView>, ProblemHttpResult>> Return(string leadId, HttpRequest request, Caller caller, LeadService leads, CancellationToken cancellationToken) =>
-        ActAsync(leadId, request, caller, leads, (s, c, body, now, calendar, l) => LeadMachine.Return(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
+    [Function("lead-return")]
+    [Authorize]
+    [Tags("Leads")]
+    [EndpointSummary("Return a lead the department is not competent for, with reasons")]
+    public Task<Results<Ok<LeadView>, ProblemHttpResult>> Return(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "leads/{leadId}/return")] HttpRequest request, string leadId, CancellationToken cancellationToken) =>
+        ActAsync(leadId, request, Caller.Of(request), leads, (s, c, body, now, calendar, l) => LeadMachine.Return(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
 
-    private static Task<Results<Ok<LeadView>, ProblemHttpResult>> Completion(string leadId, HttpRequest request, Caller caller, LeadService leads, CancellationToken cancellationToken) =>
-        ActAsync(leadId, request, caller, leads, (s, c, body, now, calendar, l) => LeadMachine.Complete(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
+    [Function("lead-completion")]
+    [Authorize]
+    [Tags("Leads")]
+    [EndpointSummary("Report that handling has ended; the feedback clock starts")]
+    public Task<Results<Ok<LeadView>, ProblemHttpResult>> Completion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "leads/{leadId}/completion")] HttpRequest request, string leadId, CancellationToken cancellationToken) =>
+        ActAsync(leadId, request, Caller.Of(request), leads, (s, c, body, now, calendar, l) => LeadMachine.Complete(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
 
-    private static Task<Results<Ok<LeadView>, ProblemHttpResult>> Result(string leadId, HttpRequest request, Caller caller, LeadService leads, CancellationToken cancellationToken) =>
-        ActAsync(leadId, request, caller, leads, (s, c, body, now, calendar, l) => LeadMachine.Result(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
+    [Function("lead-result")]
+    [Authorize]
+    [Tags("Leads")]
+    [EndpointSummary("Report the result; the trading centre receives it as feedback")]
+    public Task<Results<Ok<LeadView>, ProblemHttpResult>> Result(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "leads/{leadId}/result")] HttpRequest request, string leadId, CancellationToken cancellationToken) =>
+        ActAsync(leadId, request, Caller.Of(request), leads, (s, c, body, now, calendar, l) => LeadMachine.Result(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
 
-    private static Task<Results<Ok<LeadView>, ProblemHttpResult>> Route(string leadId, HttpRequest request, Caller caller, LeadService leads, CancellationToken cancellationToken) =>
-        ActAsync(leadId, request, caller, leads, (s, c, body, now, calendar, l) =>
+    [Function("lead-route")]
+    [Authorize]
+    [Tags("Leads")]
+    [EndpointSummary("Route a lead to a department (coordinator)")]
+    public Task<Results<Ok<LeadView>, ProblemHttpResult>> Route(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "leads/{leadId}/route")] HttpRequest request, string leadId, CancellationToken cancellationToken) =>
+        ActAsync(leadId, request, Caller.Of(request), leads, (s, c, body, now, calendar, l) =>
             LeadMachine.Route(s, c.Id, c.Principal.Has(PrincipalRole.Coordinator), body, l.IsDepartment, now, calendar, l.Rules), cancellationToken);
 
-    private static async Task<Results<Ok<LeadView>, ProblemHttpResult>> Get(string leadId, Caller caller, LeadService leads, CancellationToken cancellationToken)
+    [Function("lead-get")]
+    [Authorize]
+    [Tags("Leads")]
+    [EndpointSummary("One lead with its parts, clocks and history")]
+    public async Task<Results<Ok<LeadView>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "leads/{leadId}")] HttpRequest request, string leadId, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(request);
         if (!RecordId.IsValid(leadId) || await leads.GetAsync(leadId, cancellationToken) is not { } record)
         {
             return Problems.NoSuch("lead", leadId);
@@ -119,9 +140,16 @@ public static class LeadFunctions
         return TypedResults.Ok(View(record.State, caller, leads, history));
     }
 
-    private static async Task<Results<Ok<LeadPage>, ProblemHttpResult>> List(
-        string? department, string? status, string? overdue, string? pageSize, string? pageToken, Caller caller, LeadService leads, CancellationToken cancellationToken)
+    [Function("lead-list")]
+    [Authorize]
+    [Tags("Leads")]
+    [EndpointSummary("Leads the caller may see, by department, status and overdue clocks (paged)")]
+    public async Task<Results<Ok<LeadPage>, ProblemHttpResult>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "leads")] HttpRequest request, CancellationToken cancellationToken)
     {
+        var caller = Caller.Of(request);
+        string? department = request.Query["department"], status = request.Query["status"], overdue = request.Query["overdue"],
+            pageSize = request.Query["pageSize"], pageToken = request.Query["pageToken"];
         var errors = new FieldErrors();
         var principal = caller.Principal;
         // A department that does not see everything lists its own part of each lead.

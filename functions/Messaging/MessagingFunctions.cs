@@ -2,6 +2,8 @@ using System.Text.Json;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Integration.Functions.Messaging;
 
@@ -9,7 +11,7 @@ namespace Integration.Functions.Messaging;
 /// Other systems read their own subscriptions over HTTP, as Service Bus's REST API offers: receive the head of the
 /// subscription under a peek-lock, then complete it (DELETE) or abandon it (PUT) with the lock token.
 /// </summary>
-public static class MessagingFunctions
+public sealed class MessagingFunctions(SubscriptionInbox inbox)
 {
     private const string Subscription = "topics/{topic}/subscriptions/{subscription}/messages";
 
@@ -33,28 +35,31 @@ public static class MessagingFunctions
         IReadOnlyDictionary<string, string> ApplicationProperties,
         JsonElement Body);
 
-    public static void Register(FunctionCatalogue functions)
-    {
-        ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("subscription-receive", HttpMethods.Post, $"{Subscription}/head", Receive, b => b.RequireAuthorization().WithTags("Messaging")
-            .WithSummary("Receive the next message of the caller's own subscription under a peek-lock (204 when empty; an operator peeks any subscription without a lock)"));
-        functions.Http("subscription-complete", HttpMethods.Delete, $"{Subscription}/{{messageId}}/{{lockToken}}", Complete, b => b.RequireAuthorization().WithTags("Messaging")
-            .WithSummary("Complete a received message: it leaves the subscription"));
-        functions.Http("subscription-abandon", HttpMethods.Put, $"{Subscription}/{{messageId}}/{{lockToken}}", Abandon, b => b.RequireAuthorization().WithTags("Messaging")
-            .WithSummary("Abandon a received message: it is delivered again, its delivery count kept"));
-    }
+    [Function("subscription-receive")]
+    [Authorize]
+    [Tags("Messaging")]
+    [EndpointSummary("Receive the next message of the caller's own subscription under a peek-lock (204 when empty; an operator peeks any subscription without a lock)")]
+    public async Task<Results<Ok<InboxMessage>, NoContent, ProblemHttpResult>> Receive(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Subscription + "/head")] HttpRequest request, string topic, string subscription, CancellationToken cancellationToken) =>
+        ToHttp(await inbox.ReceiveAsync(Caller.Of(request).Principal, topic, subscription, cancellationToken));
 
-    private static async Task<Results<Ok<InboxMessage>, NoContent, ProblemHttpResult>> Receive(
-        string topic, string subscription, Caller caller, SubscriptionInbox inbox, CancellationToken cancellationToken) =>
-        ToHttp(await inbox.ReceiveAsync(caller.Principal, topic, subscription, cancellationToken));
+    [Function("subscription-complete")]
+    [Authorize]
+    [Tags("Messaging")]
+    [EndpointSummary("Complete a received message: it leaves the subscription")]
+    public async Task<Results<Ok<InboxMessage>, NoContent, ProblemHttpResult>> Complete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Subscription + "/{messageId}/{lockToken}")] HttpRequest request,
+        string topic, string subscription, string messageId, string lockToken, CancellationToken cancellationToken) =>
+        ToHttp(await inbox.CompleteAsync(Caller.Of(request).Principal, topic, subscription, messageId, lockToken, cancellationToken));
 
-    private static async Task<Results<Ok<InboxMessage>, NoContent, ProblemHttpResult>> Complete(
-        string topic, string subscription, string messageId, string lockToken, Caller caller, SubscriptionInbox inbox, CancellationToken cancellationToken) =>
-        ToHttp(await inbox.CompleteAsync(caller.Principal, topic, subscription, messageId, lockToken, cancellationToken));
-
-    private static async Task<Results<Ok<InboxMessage>, NoContent, ProblemHttpResult>> Abandon(
-        string topic, string subscription, string messageId, string lockToken, Caller caller, SubscriptionInbox inbox, CancellationToken cancellationToken) =>
-        ToHttp(await inbox.AbandonAsync(caller.Principal, topic, subscription, messageId, lockToken, cancellationToken));
+    [Function("subscription-abandon")]
+    [Authorize]
+    [Tags("Messaging")]
+    [EndpointSummary("Abandon a received message: it is delivered again, its delivery count kept")]
+    public async Task<Results<Ok<InboxMessage>, NoContent, ProblemHttpResult>> Abandon(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Subscription + "/{messageId}/{lockToken}")] HttpRequest request,
+        string topic, string subscription, string messageId, string lockToken, CancellationToken cancellationToken) =>
+        ToHttp(await inbox.AbandonAsync(Caller.Of(request).Principal, topic, subscription, messageId, lockToken, cancellationToken));
 
     private static Results<Ok<InboxMessage>, NoContent, ProblemHttpResult> ToHttp(InboxOutcome outcome) => outcome switch
     {

@@ -3,22 +3,22 @@ using Integration.Functions.Calendar;
 using Integration.Functions.Identity;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Integration.Functions.Operations;
 
 /// <summary>Loads an edited calendar file without a restart and recounts the provisional deadlines it settles.</summary>
-public static class CalendarAdminFunctions
+public sealed class CalendarAdminFunctions(CalendarSource calendar, WorkingDayDeadlines deadlines)
 {
     public sealed record ReloadResponse(IReadOnlyList<int> CoveredYears, int DeadlinesRecounted);
 
-    public static void Register(FunctionCatalogue functions)
-    {
-        ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("admin-calendar-reload", HttpMethods.Post, "admin/calendar/reload", Reload, b => b.RequireAuthorization(RoleNames.Admin).WithTags("Operations")
-            .WithSummary("Reload the calendar data file and recount provisional deadlines"));
-    }
-
-    private static async Task<Results<Ok<ReloadResponse>, ProblemHttpResult>> Reload(CalendarSource calendar, WorkingDayDeadlines deadlines, CancellationToken cancellationToken)
+    [Function("admin-calendar-reload")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Reload the calendar data file and recount provisional deadlines")]
+    public async Task<Results<Ok<ReloadResponse>, ProblemHttpResult>> Reload(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/calendar/reload")] HttpRequest request, CancellationToken cancellationToken)
     {
         WorkingDayCalendar loaded;
         try

@@ -1,12 +1,15 @@
+using System.Globalization;
 using System.Text.Json;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Integration.Functions.Operations;
 
 /// <summary>Messages no consumer could process, with why, and a way to put one back once the cause is fixed.</summary>
-public static class DeadLetterFunctions
+public sealed class DeadLetterFunctions(TopicAdministration admin)
 {
     public sealed record DeadLetterResponse(
         long Id,
@@ -21,29 +24,34 @@ public static class DeadLetterFunctions
         IReadOnlyDictionary<string, string> Properties,
         JsonElement Body);
 
-    public static void Register(FunctionCatalogue functions)
+    [Function("admin-dead-letters")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Dead-lettered messages per topic and subscription, with reason, delivery count and body")]
+    public async Task<Ok<DeadLetterResponse[]>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/dead-letters")] HttpRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(functions);
-        functions.Http("admin-dead-letters", HttpMethods.Get, "admin/dead-letters", List, b => b.RequireAuthorization(RoleNames.Admin).WithTags("Operations")
-            .WithSummary("Dead-lettered messages per topic and subscription, with reason, delivery count and body"));
-        functions.Http("admin-dead-letter-resubmit", HttpMethods.Post, "admin/dead-letters/{id}/resubmit", Resubmit, b => b.RequireAuthorization(RoleNames.Admin).WithTags("Operations")
-            .WithSummary("Put a dead-lettered message back on its subscription"));
-        functions.Http("admin-subscriptions", HttpMethods.Get, "admin/subscriptions", Counts, b => b.RequireAuthorization(RoleNames.Admin).WithTags("Operations")
-            .WithSummary("Active, scheduled and dead-lettered message counts per subscription"));
-    }
-
-    private static async Task<Ok<DeadLetterResponse[]>> List(string? topic, string? subscription, TopicAdministration admin, CancellationToken cancellationToken)
-    {
+        string? topic = request.Query["topic"], subscription = request.Query["subscription"];
         var letters = await admin.ListDeadLettersAsync(topic, subscription, 500, cancellationToken);
         return TypedResults.Ok(letters.Select(d => new DeadLetterResponse(
             d.Id, d.Topic, d.Subscription, d.MessageId, d.Subject, d.Reason ?? "", d.Description, d.DeliveryCount, d.DeadLetteredAt, d.Properties, JsonText.ToElement(d.Body))).ToArray());
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Resubmit(long id, TopicAdministration admin, CancellationToken cancellationToken) =>
-        await admin.ResubmitDeadLetterAsync(id, cancellationToken)
+    [Function("admin-dead-letter-resubmit")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Put a dead-lettered message back on its subscription")]
+    public async Task<Results<NoContent, ProblemHttpResult>> Resubmit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/dead-letters/{id}/resubmit")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var letter) && await admin.ResubmitDeadLetterAsync(letter, cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"There is no dead-lettered message {id}.");
 
-    private static async Task<Ok<IReadOnlyList<SubscriptionCounts>>> Counts(TopicAdministration admin, CancellationToken cancellationToken) =>
+    [Function("admin-subscriptions")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Active, scheduled and dead-lettered message counts per subscription")]
+    public async Task<Ok<IReadOnlyList<SubscriptionCounts>>> Counts(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/subscriptions")] HttpRequest request, CancellationToken cancellationToken) =>
         TypedResults.Ok(await admin.GetSubscriptionCountsAsync(cancellationToken));
 }

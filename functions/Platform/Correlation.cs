@@ -6,24 +6,26 @@ namespace Integration.Functions.Platform;
 
 /// <summary>
 /// Gives every request a correlation id (the caller's <c>X-Correlation-Id</c> when it is sane,
-/// otherwise the trace id), echoes it in the response, and puts it and the acting principal into
-/// the logging scope so every log line of the request carries both.
+/// otherwise the trace id), echoes it in the response, puts it into the logging scope so every log
+/// line of the request carries it, and logs one line per request once the response is final, so the
+/// line states the status actually sent (the principal's scope is added by <c>HttpFunctionPipeline</c>).
 /// </summary>
 public static partial class Correlation
 {
     public const string Header = "X-Correlation-Id";
     private const string ItemKey = "correlation-id";
-    private const string PrincipalKey = "principal-id";
 
     public static string? GetCorrelationId(this HttpContext context) =>
         context?.Items.TryGetValue(ItemKey, out var id) == true ? id as string : null;
 
-    /// <summary>
-    /// Outermost: sets the correlation id and logs one line per request once the response is final,
-    /// after the exception handler and status pages, so the line states the status actually sent.
-    /// </summary>
-    public static IApplicationBuilder UseCorrelation(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <summary>Outermost in the local host: before the exception handler and status pages, so their answer is the one logged.</summary>
+    public static IApplicationBuilder UseCorrelation(this IApplicationBuilder app) => app.Use((context, next) => RunAsync(context, () => next(context)));
+
+    /// <summary>Runs <paramref name="next"/> with the request's correlation id set, echoed and in the logging scope, then logs the request.</summary>
+    public static async Task RunAsync(HttpContext context, Func<Task> next)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
         var offered = context.Request.Headers[Header].ToString();
         var id = SafeId().IsMatch(offered) ? offered : Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         context.Items[ItemKey] = id;
@@ -36,7 +38,7 @@ public static partial class Correlation
             var failed = false;
             try
             {
-                await next(context);
+                await next();
             }
             catch
             {
@@ -47,8 +49,8 @@ public static partial class Correlation
             finally
             {
                 var status = failed ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
-                var principal = context.Items.TryGetValue(PrincipalKey, out var p) ? p as string : null;
-                using (logger.BeginScope("Principal:{Principal}", principal ?? "anonymous"))
+                var principal = context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
+                using (logger.BeginScope("Principal:{Principal}", principal))
                 {
                     var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
                     if (status >= StatusCodes.Status500InternalServerError)
@@ -62,19 +64,7 @@ public static partial class Correlation
                 }
             }
         }
-    });
-
-    /// <summary>After authentication: adds the acting principal to the scope of every line the request logs.</summary>
-    public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Integration.Requests");
-        var principal = context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous";
-        context.Items[PrincipalKey] = principal;
-        using (logger.BeginScope("Principal:{Principal}", principal))
-        {
-            await next(context);
-        }
-    });
+    }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex SafeId();

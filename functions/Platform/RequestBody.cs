@@ -17,15 +17,12 @@ public static class RequestBody
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
 
-    /// <summary>Declares the largest body an endpoint reads; the server refuses a larger one with 413 before the app buffers it.</summary>
-    public static RouteHandlerBuilder AcceptsBodyUpTo(this RouteHandlerBuilder builder, long bytes) =>
-        builder.WithMetadata(new BodyLimit(bytes));
-
     public static async Task<JsonElement?> ReadJsonAsync(HttpRequest request, FieldErrors errors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(errors);
-        var limit = request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? CommandLimit;
+        // The function's [BodyLimit], which HttpFunctionPipeline hands on in both hosts (the worker has no endpoint metadata).
+        var limit = request.HttpContext.Features.Get<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? CommandLimit;
         if (request.ContentLength > limit)
         {
             throw TooLarge(limit);
@@ -70,5 +67,14 @@ public static class RequestBody
     private static BadHttpRequestException TooLarge(long limit) =>
         new($"The request body is larger than this endpoint accepts (at most {limit:N0} bytes); nothing was stored.", StatusCodes.Status413PayloadTooLarge);
 
-    private sealed record BodyLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
+}
+
+/// <summary>
+/// The largest body a function reads, when it is not <see cref="RequestBody.CommandLimit"/>. A larger body is refused
+/// with 413 as it arrives, before the app buffers it; locally it is also the endpoint's server-side limit.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class BodyLimitAttribute(long bytes) : Attribute, IRequestSizeLimitMetadata
+{
+    public long? MaxRequestBodySize { get; } = bytes;
 }

@@ -1,20 +1,19 @@
+using Microsoft.Azure.Functions.Worker;
+
 namespace Integration.Functions.Platform.Records;
 
-/// <summary>The platform's own functions that keep records durable: deadline wake-ups, the outbox sweep, housekeeping.</summary>
-public static class DurableFunctions
+/// <summary>The platform's own functions that keep records durable: deadline wake-ups and the outbox sweep.</summary>
+public sealed class DurableFunctions(DeadlineSweep deadlines, OutboxDispatcher outbox)
 {
-    public static void Register(FunctionCatalogue functions)
-    {
-        ArgumentNullException.ThrowIfNull(functions);
+    /// <summary>Acts on the deadlines that have come due. A timer over the due-index rather than a topic trigger: timers exist on every host.</summary>
+    [Function("deadline-sweep")]
+    public async Task SweepDeadlines([TimerTrigger("%Durable:DeadlineSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        await deadlines.RunAsync(cancellationToken);
 
-        // A timer over the due-index rather than a topic trigger: timers exist on every host.
-        functions.Timer("deadline-sweep", "%Durable:DeadlineSweepSchedule%", async (_, services, ct) =>
-            await services.GetRequiredService<DeadlineSweep>().RunAsync(ct));
-
-        // Publishes what a crash left between commit and publish.
-        functions.Timer("outbox-sweep", "%Durable:OutboxSweepSchedule%", async (_, services, ct) =>
-            await services.GetRequiredService<OutboxDispatcher>().SweepAsync(ct));
-    }
+    /// <summary>Publishes what a crash left between commit and publish.</summary>
+    [Function("outbox-sweep")]
+    public async Task SweepOutbox([TimerTrigger("%Durable:OutboxSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        await outbox.SweepAsync(cancellationToken);
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Integration.Domain.Storage;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Integration.Functions.Platform.Timers;
 
@@ -40,9 +41,9 @@ public sealed class TimerScheduler
     private readonly List<(TimerFunction Function, CronSchedule Schedule)> timers = [];
     private bool tableReady;
 
-    public TimerScheduler(FunctionCatalogue catalogue, IConfiguration configuration, ITableStore store, TimeProvider time, IServiceProvider services, ILogger<TimerScheduler> logger)
+    public TimerScheduler(IEnumerable<TimerFunction> functions, IConfiguration configuration, ITableStore store, TimeProvider time, IServiceProvider services, ILogger<TimerScheduler> logger)
     {
-        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(functions);
         ArgumentNullException.ThrowIfNull(configuration);
         this.store = store;
         this.time = time;
@@ -50,7 +51,7 @@ public sealed class TimerScheduler
         this.logger = logger;
         options = configuration.GetSection(TimerOptions.Section).Get<TimerOptions>() ?? new TimerOptions();
         zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
-        foreach (var function in catalogue.OfType<TimerFunction>())
+        foreach (var function in functions)
         {
             if (options.Disabled.Contains(function.Name, StringComparer.Ordinal))
             {
@@ -124,8 +125,12 @@ public sealed class TimerScheduler
             return next; // another instance claimed this occurrence
         }
 
-        var info = new TimerInfo(latest, now - scheduled > options.PastDueAfter, last, next);
-        await RunAsync(function, info, cancellationToken);
+        var info = new TimerInfo
+        {
+            IsPastDue = now - scheduled > options.PastDueAfter,
+            ScheduleStatus = new ScheduleStatus { Last = last.UtcDateTime, Next = (next ?? latest).UtcDateTime, LastUpdated = now.UtcDateTime },
+        };
+        await RunAsync(function, latest, info, cancellationToken);
         return next;
     }
 
@@ -151,25 +156,25 @@ public sealed class TimerScheduler
         }
     }
 
-    private async Task RunAsync(TimerFunction function, TimerInfo info, CancellationToken cancellationToken)
+    private async Task RunAsync(TimerFunction function, DateTimeOffset scheduled, TimerInfo info, CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
         using var logScope = logger.BeginScope("Function:{Function}", function.Name);
         if (info.IsPastDue)
         {
-            logger.LogWarning("Timer {Function} is past due: scheduled {Scheduled:o}, running now", function.Name, info.ScheduledTime);
+            logger.LogWarning("Timer {Function} is past due: scheduled {Scheduled:o}, running now", function.Name, scheduled);
         }
 
         try
         {
             await function.Handler(info, scope.ServiceProvider, cancellationToken);
             // Debug: the deadline sweep runs every few seconds; functions log what they did themselves.
-            logger.LogDebug("Timer {Function} ran for {Scheduled:o}", function.Name, info.ScheduledTime);
+            logger.LogDebug("Timer {Function} ran for {Scheduled:o}", function.Name, scheduled);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // As in Azure Functions, a failed timer run is logged and the schedule goes on.
-            logger.LogError(e, "Timer {Function} failed for {Scheduled:o}", function.Name, info.ScheduledTime);
+            logger.LogError(e, "Timer {Function} failed for {Scheduled:o}", function.Name, scheduled);
         }
     }
 
@@ -186,6 +191,13 @@ public sealed class TimerScheduler
         return schedule;
     }
 }
+
+/// <summary>
+/// A timer function as the scheduler runs it: <see cref="Schedule"/> is six-field NCRONTAB (seconds
+/// first) or <c>%Setting%</c>, read from configuration as Azure Functions does; the handler gets a
+/// service scope of its own for each run.
+/// </summary>
+public sealed record TimerFunction(string Name, string Schedule, Func<TimerInfo, IServiceProvider, CancellationToken, Task> Handler);
 
 /// <summary>Runs the scheduler until shutdown, sleeping on the injected clock until the next occurrence.</summary>
 public sealed class TimerHost(TimerScheduler scheduler, TimeProvider time, ILogger<TimerHost> logger) : BackgroundService

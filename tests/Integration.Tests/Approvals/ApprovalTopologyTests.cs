@@ -38,9 +38,9 @@ public sealed class ApprovalTopologyTests
     }
 
     [Fact]
-    public void The_catalogue_declares_the_approval_functions()
+    public void The_app_declares_the_approval_functions()
     {
-        var functions = AppFunctions.Catalogue().Functions.ToDictionary(f => f.Name, f => f.Trigger);
+        var functions = Functions.Platform.Hosting.FunctionIndex.ForApp.Functions.ToDictionary(f => f.Name, f => f.Trigger);
         Assert.Equal("http POST /api/approvals", functions["approvals-push"]);
         Assert.Equal("http GET /api/approvals", functions["approvals-list"]);
         Assert.Equal("http GET /api/approvals/{approvalId}", functions["approvals-get"]);
@@ -49,7 +49,7 @@ public sealed class ApprovalTopologyTests
         Assert.Equal("http POST /api/approvals/{approvalId}/assign", functions["approvals-assign"]);
         Assert.Equal("http GET /api/admin/quarantine", functions["admin-quarantine"]);
         Assert.Equal("timer %Connectors:ApprovalSystem:Schedule%", functions["approval-pull"]);
-        Assert.IsType<TimerFunction>(AppFunctions.Catalogue().Functions.Single(f => f.Name == "approval-pull"));
+        Assert.IsType<Functions.Platform.Hosting.TimerFunctionDescriptor>(Functions.Platform.Hosting.FunctionIndex.ForApp.Find("approval-pull"));
     }
 
     [Theory]

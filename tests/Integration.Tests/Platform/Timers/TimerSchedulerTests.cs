@@ -1,8 +1,8 @@
 using Integration.Domain.Storage;
 using Integration.Functions.Infrastructure.Sqlite;
-using Integration.Functions.Platform;
 using Integration.Functions.Platform.Timers;
 using Integration.Tests.Support;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -33,9 +33,8 @@ public sealed class TimerSchedulerTests : IDisposable
         await scheduler.FireDueAsync(Ct);
         await scheduler.FireDueAsync(Ct);
         var run = Assert.Single(runs);
-        Assert.Equal(wake, run.Info.ScheduledTime);
         Assert.False(run.Info.IsPastDue);
-        Assert.Equal(wake.AddMinutes(1), run.Info.Next);
+        Assert.Equal(wake.AddMinutes(1).UtcDateTime, run.Info.ScheduleStatus!.Next);
     }
 
     [Fact]
@@ -50,7 +49,7 @@ public sealed class TimerSchedulerTests : IDisposable
         }
 
         Assert.Equal(5, runs.Count);
-        Assert.Equal(5, runs.Select(r => r.Info.ScheduledTime).Distinct().Count());
+        Assert.Equal(5, runs.Select(r => r.Info.ScheduleStatus!.Next).Distinct().Count());
     }
 
     [Fact]
@@ -63,7 +62,7 @@ public sealed class TimerSchedulerTests : IDisposable
         await restarted.FireDueAsync(Ct);
         var run = Assert.Single(runs);
         Assert.True(run.Info.IsPastDue);
-        Assert.Equal(new DateTimeOffset(2026, 2, 12, 4, 0, 0, TimeSpan.Zero), run.Info.ScheduledTime); // the latest missed minute
+        Assert.Equal(new DateTime(2026, 2, 12, 4, 1, 0, DateTimeKind.Utc), run.Info.ScheduleStatus!.Next); // run for the latest missed minute, 04:00
 
         clock.SetUtcNow(new DateTimeOffset(2026, 2, 12, 4, 1, 0, TimeSpan.Zero));
         await restarted.FireDueAsync(Ct);
@@ -85,8 +84,7 @@ public sealed class TimerSchedulerTests : IDisposable
     [Fact]
     public void A_schedule_can_come_from_a_setting_and_a_bad_one_stops_start_up()
     {
-        var catalogue = new FunctionCatalogue();
-        catalogue.Timer("report", "%Reports:Schedule%", (_, _, _) => Task.CompletedTask);
+        TimerFunction[] catalogue = [new("report", "%Reports:Schedule%", (_, _, _) => Task.CompletedTask)];
         Assert.Equal("0 0 9 1 1,4,7,10 *", Build(catalogue, new() { ["Reports:Schedule"] = "0 0 9 1 1,4,7,10 *" }).Timers.Single().Schedule.Expression);
 
         var e = Assert.Throws<InvalidOperationException>(() => Build(catalogue, new() { ["Reports:Schedule"] = "0 9 * * *" }));
@@ -102,8 +100,7 @@ public sealed class TimerSchedulerTests : IDisposable
 
     private TimerScheduler Scheduler(string instance, bool fail = false)
     {
-        var catalogue = new FunctionCatalogue();
-        catalogue.Timer("every-minute", "0 * * * * *", (info, _, _) =>
+        TimerFunction everyMinute = new("every-minute", "0 * * * * *", (info, _, _) =>
         {
             lock (runs)
             {
@@ -112,11 +109,11 @@ public sealed class TimerSchedulerTests : IDisposable
 
             return fail ? throw new InvalidOperationException("boom") : Task.CompletedTask;
         });
-        return Build(catalogue, []);
+        return Build([everyMinute], []);
     }
 
-    private TimerScheduler Build(FunctionCatalogue catalogue, Dictionary<string, string?> settings) => new(
-        catalogue,
+    private TimerScheduler Build(IEnumerable<TimerFunction> functions, Dictionary<string, string?> settings) => new(
+        functions,
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
         store,
         clock,

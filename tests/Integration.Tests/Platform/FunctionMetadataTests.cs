@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Integration.Functions.Platform.Hosting;
+using Integration.Functions.Platform.Timers;
+using Integration.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Integration.Tests.Platform;
+
+/// <summary>
+/// The functions the Functions host would run (the <c>functions.metadata</c> the build wrote beside the
+/// app) and the functions the local host serves are the same list.
+/// </summary>
+public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platform) : IClassFixture<FunctionMetadataTests.Platform>
+{
+    public sealed class Platform : PlatformFactory;
+
+    /// <summary>Every function, one line each, as callers and operators know them.</summary>
+    public static readonly string[] Expected =
+    [
+        "health: http GET /api/health",
+        "calendar-day: http GET /api/calendar/days/{date}",
+        "calendar-deadline: http GET /api/calendar/deadline",
+        "me: http GET /api/me",
+        "principals: http GET /api/principals",
+        "audit-history: http GET /api/audit/{kind}/{id}",
+        "audit-verify: http GET /api/audit/{kind}/{id}/verify",
+        "admin-calendar-reload: http POST /api/admin/calendar/reload",
+        "admin-dead-letters: http GET /api/admin/dead-letters",
+        "admin-dead-letter-resubmit: http POST /api/admin/dead-letters/{id}/resubmit",
+        "admin-subscriptions: http GET /api/admin/subscriptions",
+        "outbox-sweep: timer %Durable:OutboxSweepSchedule%",
+        "processed-messages-cleanup: timer %Durable:CleanupSchedule%",
+        "approvals-push: http POST /api/approvals",
+        "approvals-list: http GET /api/approvals",
+        "approvals-get: http GET /api/approvals/{approvalId}",
+        "approvals-claim: http POST /api/approvals/{approvalId}/claim",
+        "approvals-decline: http POST /api/approvals/{approvalId}/decline",
+        "approvals-assign: http POST /api/approvals/{approvalId}/assign",
+        "admin-quarantine: http GET /api/admin/quarantine",
+        "approval-pull: timer %Connectors:ApprovalSystem:Schedule%",
+        "lead-submit: http POST /api/leads",
+        "lead-list: http GET /api/leads",
+        "lead-get: http GET /api/leads/{leadId}",
+        "lead-receipt: http POST /api/leads/{leadId}/receipt",
+        "lead-return: http POST /api/leads/{leadId}/return",
+        "lead-completion: http POST /api/leads/{leadId}/completion",
+        "lead-result: http POST /api/leads/{leadId}/result",
+        "lead-route: http POST /api/leads/{leadId}/route",
+    ];
+
+    [Fact]
+    public void The_build_metadata_lists_every_function_once_with_its_trigger()
+    {
+        var functions = BuiltMetadata();
+        var names = functions.Select(f => (string)f["name"]!).ToArray();
+        Assert.Equal(names.Distinct(StringComparer.Ordinal).Count(), names.Length);
+        Assert.Equal(Expected.Order(StringComparer.Ordinal), functions.Select(Describe).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_local_host_serves_exactly_the_functions_of_the_build_metadata()
+    {
+        var served = ServedHttpFunctions().Concat(platform.Services.GetRequiredService<TimerScheduler>().Timers.Select(t => $"{t.Function.Name}: timer {t.Function.Schedule}"));
+        Assert.Equal(BuiltMetadata().Select(Describe).Order(StringComparer.Ordinal), served.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Http_functions_are_anonymous_to_the_host_because_the_app_authenticates_callers()
+    {
+        foreach (var function in BuiltMetadata())
+        {
+            var trigger = Trigger(function);
+            if ((string?)trigger["type"] == "httpTrigger")
+            {
+                Assert.Equal("Anonymous", (string?)trigger["authLevel"], ignoreCase: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_host_json_is_a_worker_apps_with_the_route_prefix_the_local_host_uses()
+    {
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")))!;
+        Assert.Equal("2.0", (string?)host["version"]);
+        Assert.Equal(FunctionIndex.RoutePrefix, (string?)host["extensions"]!["http"]!["routePrefix"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)host["extensions"]!["durableTask"]!["hubName"]));
+        Assert.Null(host["customHandler"]);
+    }
+
+    [Fact]
+    public void Deadline_wake_ups_keep_their_configurable_concurrency_outside_the_function_list()
+    {
+        using var configured = new PlatformFactory().With("Functions:deadline-due:MaxConcurrency", "2");
+        var consumers = configured.Services.GetServices<Functions.Infrastructure.Topics.TopicConsumerRegistration>();
+        Assert.Equal(2, consumers.Single(c => c.Topic == "deadlines" && c.Subscription == "records").MaxConcurrency);
+        Assert.Null(FunctionIndex.ForApp.Find("deadline-due"));
+    }
+
+    /// <summary>The functions.metadata the Functions SDK wrote at build, copied beside the tests from the app's output.</summary>
+    private static JsonObject[] BuiltMetadata()
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+        Assert.True(File.Exists(file), $"{file} is missing: the function app's build writes it and the test project copies it.");
+        return JsonNode.Parse(File.ReadAllText(file))!.AsArray().Select(f => f!.AsObject()).ToArray();
+    }
+
+    private static JsonObject Trigger(JsonObject function) =>
+        Assert.Single(function["bindings"]!.AsArray(), b => ((string?)b!["type"])!.EndsWith("Trigger", StringComparison.Ordinal))!.AsObject();
+
+    /// <summary>
+    /// One line per function. Orchestration and activity triggers get their lines here when the
+    /// local host runs them; until then such a function fails both tests above.
+    /// </summary>
+    private static string Describe(JsonObject function)
+    {
+        var name = (string)function["name"]!;
+        var trigger = Trigger(function);
+        return (string?)trigger["type"] switch
+        {
+            "httpTrigger" => $"{name}: http {string.Join(',', trigger["methods"]!.AsArray().Select(m => ((string)m!).ToUpperInvariant()))} /{FunctionIndex.RoutePrefix}/{(string?)trigger["route"] ?? name}",
+            "timerTrigger" => $"{name}: timer {(string?)trigger["schedule"]}",
+            var other => $"{name}: {other} (no local host for this trigger)",
+        };
+    }
+
+    private IEnumerable<string> ServedHttpFunctions() =>
+        platform.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IEndpointNameMetadata>() is not null)
+            .Select(e => $"{e.Metadata.GetMetadata<IEndpointNameMetadata>()!.EndpointName}: http {string.Join(',', e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods)} {e.RoutePattern.RawText}");
+}
