@@ -31,7 +31,8 @@ public static partial class ApprovalFeedPipeline
         var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
         var logger = context.ServiceProvider.GetRequiredService<ILogger<ApprovalFeedClient>>();
 
-        // The app's clock drives every delay, timeout and break, so virtual time drives them in tests.
+        // The app's clock drives every delay, timeout and break, so virtual time drives them in tests. The
+        // registry already hands the builder the TimeProvider registered in DI; saying so here keeps it so.
         builder.TimeProvider = time;
         builder
             .AddTimeout(new HttpTimeoutStrategyOptions { Name = "total", Timeout = options.TotalTimeout })
