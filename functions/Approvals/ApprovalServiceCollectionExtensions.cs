@@ -18,8 +18,9 @@ public static class ApprovalServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<ApprovalSystemConnectorOptions>()
             .Bind(configuration.GetSection(ApprovalSystemConnectorOptions.Section))
-            .Validate(o => o.PageSize is >= 1 and <= 1000, $"{ApprovalSystemConnectorOptions.Section}:{nameof(ApprovalSystemConnectorOptions.PageSize)} must be from 1 to 1000.")
+            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApprovalSystemConnectorOptions>, ApprovalSystemConnectorOptionsValidation>();
 
         services.AddSingleton<ApprovalIndex>();
         services.AddSingleton<IProjectSupervision>(provider => provider.GetRequiredService<ApprovalIndex>());
@@ -27,11 +28,9 @@ public static class ApprovalServiceCollectionExtensions
         services.AddSingleton<ApprovalDeadlines>();
         services.AddSingleton<IDeadlineHandler>(provider => provider.GetRequiredService<ApprovalDeadlines>());
 
-        services.AddSingleton<ApprovalFeedResilience>();
-        services.AddTransient<ApprovalFeedResilienceHandler>();
         // The pipeline owns the timeouts; HttpClient's own would cut across its retries.
         services.AddHttpClient(ApprovalFeedClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler<ApprovalFeedResilienceHandler>();
+            .AddResilienceHandler(ApprovalFeedPipeline.Name, ApprovalFeedPipeline.Configure);
         services.AddSingleton<ApprovalFeedClient>();
         services.AddSingleton<ApprovalQuarantine>();
         services.AddSingleton<PullCheckpoints>();

@@ -53,6 +53,15 @@ internal sealed class ChaosFeedServer : IAsyncDisposable
 
     public Dictionary<string, int> Answers { get; } = [];
 
+    /// <summary>How many requests were given <paramref name="answer"/> so far ("hang" counts from the moment the hang starts).</summary>
+    public int Answered(string answer)
+    {
+        lock (gate)
+        {
+            return Answers.GetValueOrDefault(answer);
+        }
+    }
+
     public IReadOnlyList<string> Requests
     {
         get

@@ -17,7 +17,7 @@ internal static class PullHarness
             .With("Connectors:ApprovalSystem:BaseUrl", feed.BaseUrl.ToString())
             .With("Connectors:ApprovalSystem:PageSize", "7")
             .With("Connectors:ApprovalSystem:AttemptTimeout", "00:00:01")
-            .With("Connectors:ApprovalSystem:TotalTimeout", "00:01:00")
+            .With("Connectors:ApprovalSystem:TotalTimeout", "00:02:00")
             .With("Connectors:ApprovalSystem:RetryDelay", "00:00:00.005")
             .With("Connectors:ApprovalSystem:MaxRetryDelay", "00:00:00.020")
             .With("Connectors:ApprovalSystem:MaxRetryAttempts", "4")
@@ -39,6 +39,20 @@ internal static class PullHarness
 
         return platform;
     }
+
+    /// <summary>
+    /// A platform on a <see cref="VirtualClock"/>: no back-off of its own, so every wait of the pipeline is one the
+    /// test chose (a Retry-After, an attempt timeout of 7 s, a break) and passes only when the test moves the clock.
+    /// </summary>
+    public static PlatformFactory VirtualTimePlatform(ChaosFeedServer feed, VirtualClock clock, params (string Key, string Value)[] settings) =>
+        PullPlatform(feed, null, [
+                ("Connectors:ApprovalSystem:AttemptTimeout", "00:00:07"),
+                ("Connectors:ApprovalSystem:SamplingDuration", "00:00:30"),
+                ("Connectors:ApprovalSystem:RetryDelay", "00:00:00"),
+                ("Connectors:ApprovalSystem:MaxRetryDelay", "00:00:00"),
+                .. settings,
+            ])
+            .WithTime(clock);
 
     public static async Task<IReadOnlyList<PullReport>> PullUntilCompleteAsync(PlatformFactory platform)
     {
