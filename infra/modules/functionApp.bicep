@@ -81,6 +81,11 @@ var appSettings = {
   Messaging__Provider: 'ServiceBus'
   Messaging__ServiceBus__FullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   Azure__AuthorityHost: authorityHost
+  // The Functions host resolves %Setting% timer schedules from app settings, never from appsettings.json.
+  // These three are the same in every time zone (every few seconds or minutes), so no TZ is needed.
+  Durable__DeadlineSweepSchedule: '*/5 * * * * *'
+  Durable__OutboxSweepSchedule: '30 * * * * *'
+  Connectors__ApprovalSystem__Schedule: '0 */5 * * * *'
 }
 
 // Flex Consumption takes the runtime from functionAppConfig and rejects these settings; the other plans need them.

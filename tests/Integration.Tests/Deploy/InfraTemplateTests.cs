@@ -132,6 +132,29 @@ public sealed class InfraTemplateTests(InfraTemplates infra) : IClassFixture<Inf
     }
 
     [Fact]
+    public void Every_timer_schedule_the_app_declares_is_an_app_setting_with_the_app_s_default()
+    {
+        // The Functions host reads %Setting% schedules from app settings only; a missing one stops the function.
+        var settings = Module("functionApp")["variables"]!["appSettings"]!.AsObject();
+        var defaults = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryRoot.Path, "functions", "appsettings.json"), optional: false)
+            .Build();
+        var scheduleSettings = Integration.Functions.Platform.Hosting.FunctionIndex.ForApp.Timers
+            .Select(t => t.Schedule)
+            .Where(s => s.StartsWith('%') && s.EndsWith('%'))
+            .Select(s => s.Trim('%'))
+            .ToArray();
+
+        Assert.NotEmpty(scheduleSettings);
+        foreach (var key in scheduleSettings)
+        {
+            var setting = settings[key.Replace(":", "__", StringComparison.Ordinal)];
+            Assert.True(setting is not null, $"infra/modules/functionApp.bicep does not set {key}.");
+            Assert.Equal(defaults[key], setting!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public void The_Azure_China_sample_sets_what_the_template_sets_with_Azure_China_endpoints()
     {
         var sample = new ConfigurationBuilder()
