@@ -13,9 +13,12 @@ public static class DurableFunctions
         functions.Topic("deadline-due", RecordStore.DeadlineTopic, DeadlineSubscription, (delivery, services, ct) =>
             services.GetRequiredService<DeadlineRouter>().HandleAsync(delivery.Message, ct), maxConcurrency: 4);
 
-        // Publishes what a crash left between commit and publish.
+        // Publishes what a crash left between commit and publish, and redoes unfinished projections.
         functions.Timer("outbox-sweep", "%Durable:OutboxSweepSchedule%", async (_, services, ct) =>
-            await services.GetRequiredService<OutboxDispatcher>().SweepAsync(ct));
+        {
+            await services.GetRequiredService<OutboxDispatcher>().SweepAsync(ct);
+            await services.GetRequiredService<RecordStore>().ProjectPendingAsync(ct);
+        });
 
         // Processed-message marks only need to outlive redelivery; a week is far beyond any lock or retry.
         functions.Timer("processed-messages-cleanup", "%Durable:CleanupSchedule%", async (_, services, ct) =>
@@ -33,7 +36,7 @@ public static class DurableFunctions
 /// At start-up, in the background so an unreachable store does not hold up the app: publishes any
 /// outbox rows a crash left and recounts provisional deadlines on the calendar just loaded.
 /// </summary>
-public sealed class DurableStartup(OutboxDispatcher outbox, WorkingDayDeadlines deadlines, ILogger<DurableStartup> logger) : BackgroundService
+public sealed class DurableStartup(OutboxDispatcher outbox, WorkingDayDeadlines deadlines, RecordStore records, ILogger<DurableStartup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -41,9 +44,10 @@ public sealed class DurableStartup(OutboxDispatcher outbox, WorkingDayDeadlines 
         {
             var published = await outbox.SweepAsync(cancellationToken);
             var recounted = await deadlines.RecountProvisionalAsync(cancellationToken);
-            if (published + recounted > 0)
+            var projected = await records.ProjectPendingAsync(cancellationToken);
+            if (published + recounted + projected > 0)
             {
-                logger.LogInformation("Start-up recovery: {Published} outbox messages published, {Recounted} provisional deadlines recounted", published, recounted);
+                logger.LogInformation("Start-up recovery: {Published} outbox messages published, {Recounted} provisional deadlines recounted, {Projected} projections redone", published, recounted, projected);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
