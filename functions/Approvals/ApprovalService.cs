@@ -36,6 +36,9 @@ public sealed class ApprovalService(
 
     public string SourceSystem => options.Value.SourceSystem;
 
+    /// <summary>Whether the industry is in the municipality's catalogue; an approval of any other is kept, flagged and routed to the coordinator.</summary>
+    public bool IsKnownIndustry(string industry) => responsibilities.Industries.ContainsKey(industry);
+
     public ApprovalRules Rules() => new(responsibilities.Industries.Keys.ToArray(), municipality.RegionCode, time.GetUtcNow());
 
     /// <summary>Stores a version of an approval once, whichever way it came (<paramref name="via"/>: push or pull) and however often.</summary>
