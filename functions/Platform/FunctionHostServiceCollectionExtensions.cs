@@ -27,6 +27,7 @@ public static class FunctionHostServiceCollectionExtensions
 
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<RecordStore>();
+        services.AddExceptionHandler<ConcurrentUpdateProblem>();
         services.AddSingleton<WorkingDayDeadlines>();
         services.AddSingleton<DeadlineRouter>();
         services.AddHostedService<DurableStartup>();

@@ -27,7 +27,8 @@ public sealed class RecordStore(
     private const string OutboxPrefix = "o";
     private const string DeadlinePrefix = "d";
     private const string ProjectionRow = "p";
-    private const int MaxAttempts = 8;
+    /// <summary>Enough for a few dozen writers on one record; beyond it the caller is told to re-read and retry.</summary>
+    private const int MaxAttempts = 16;
 
     private readonly Dictionary<string, IRecordProjection> projectionsByKind =
         (projections ?? []).ToDictionary(p => p.Kind, StringComparer.Ordinal);
@@ -79,9 +80,16 @@ public sealed class RecordStore(
             {
                 return await CommitAsync(key, current, change, cancellationToken);
             }
-            catch (TableStoreException e) when (e.Kind is TableErrorKind.PreconditionFailed or TableErrorKind.Conflict && attempt < MaxAttempts)
+            catch (TableStoreException e) when (e.Kind is TableErrorKind.PreconditionFailed or TableErrorKind.Conflict)
             {
-                // Another writer committed first; decide again on its result.
+                // Another writer committed first; decide again on its result, after a jittered pause so
+                // the writers that collided spread out instead of colliding again.
+                if (attempt >= MaxAttempts)
+                {
+                    throw new ConcurrentUpdateException(key, attempt, e);
+                }
+
+                await Task.Delay(ConcurrentUpdateBackoff.Delay(attempt), cancellationToken);
             }
         }
     }
