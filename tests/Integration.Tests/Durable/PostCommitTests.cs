@@ -117,6 +117,9 @@ public sealed class HookedTableStore : ITableStore
 
     public string? FailWritesTo { get; set; }
 
+    /// <summary>Reads (gets and queries) per table, to show what a request touched.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> Reads { get; } = new(StringComparer.Ordinal);
+
     public void Decorate(IServiceCollection services)
     {
         var original = services.Last(d => d.ServiceType == typeof(ITableStore));
@@ -131,11 +134,17 @@ public sealed class HookedTableStore : ITableStore
 
     public Task CreateTableIfNotExistsAsync(string table, CancellationToken cancellationToken = default) => inner.CreateTableIfNotExistsAsync(table, cancellationToken);
 
-    public Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
-        inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
+    public Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+    {
+        Reads.AddOrUpdate(table, 1, (_, n) => n + 1);
+        return inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
+    }
 
-    public Task<TablePage> QueryAsync(string table, TableQuery query, string? continuationToken = null, CancellationToken cancellationToken = default) =>
-        inner.QueryAsync(table, query, continuationToken, cancellationToken);
+    public Task<TablePage> QueryAsync(string table, TableQuery query, string? continuationToken = null, CancellationToken cancellationToken = default)
+    {
+        Reads.AddOrUpdate(table, 1, (_, n) => n + 1);
+        return inner.QueryAsync(table, query, continuationToken, cancellationToken);
+    }
 
     public Task<string> InsertAsync(string table, TableEntity entity, CancellationToken cancellationToken = default) =>
         Writable(table) ? inner.InsertAsync(table, entity, cancellationToken) : Fail<string>();
