@@ -113,7 +113,7 @@ public sealed class ApprovalFunctions(
         {
             var now = time.GetUtcNow();
             var (items, next) = await index.ListAsync(department, status, size, pageToken, now, cancellationToken);
-            return TypedResults.Ok(new ListResponse(items.Select(i => ToSummary(i, department, now)).ToArray(), next));
+            return TypedResults.Ok(new ListResponse(items.Select(i => ToSummary(i, department, now, approvals.IsKnownIndustry)).ToArray(), next));
         }
         catch (TableStoreException e) when (e.Kind == TableErrorKind.InvalidInput && pageToken is not null)
         {
@@ -142,7 +142,7 @@ public sealed class ApprovalFunctions(
         }
 
         var history = await records.HistoryAsync(record.Key, cancellationToken);
-        return TypedResults.Ok(ApprovalResponses.ToResponse(record, history, caller.Principal, registry, time.GetUtcNow()));
+        return TypedResults.Ok(ApprovalResponses.ToResponse(record, history, caller.Principal, registry, time.GetUtcNow(), approvals.IsKnownIndustry));
     }
 
     [Function("approvals-claim")]
@@ -264,14 +264,14 @@ public sealed class ApprovalFunctions(
         };
     }
 
-    private static ApprovalSummary ToSummary(ApprovalIndexEntry entry, string? viewer, DateTimeOffset now)
+    private static ApprovalSummary ToSummary(ApprovalIndexEntry entry, string? viewer, DateTimeOffset now, Func<string, bool> isKnownIndustry)
     {
         var parts = entry.Parts;
         var status = viewer is not null && parts.FirstOrDefault(p => p.Department == viewer) is { } own
             ? own.StatusAt(now)
             : ApprovalState.StatusOf(parts, now);
         var deadline = DeadlineFor(parts, viewer);
-        return new ApprovalSummary(entry.ApprovalId, entry.Version, entry.ProjectCode, entry.ProjectName, entry.Industry, entry.RegionCode, entry.ApprovalKind,
+        return new ApprovalSummary(entry.ApprovalId, entry.Version, entry.ProjectCode, entry.ProjectName, entry.Industry, isKnownIndustry(entry.Industry), entry.RegionCode, entry.ApprovalKind,
             entry.TenderMethod, entry.ReceivedAt, status, deadline is null ? null : ApprovalResponses.ToResponse(deadline), parts.Select(p => ApprovalResponses.ToSummary(p, now)).ToArray());
     }
 

@@ -24,10 +24,11 @@ public sealed record ApprovalIndexEntry(
 /// every record: one row per approval in partition <c>all</c>, one per routed department in
 /// <c>department|{id}</c> (newest first), and one per approval under its project code.
 /// Rows are derived from a committed state and written only over an older record version, so
-/// concurrent writers cannot regress them. They are written after the commit, so a crash in
-/// between leaves a row behind until the approval changes or is received again, which rewrites it.
+/// concurrent writers cannot regress them. The record store writes them after each commit, never on
+/// the caller's token, and a projection marker committed with the change lets its sweep redo a
+/// projection that a crash or a failed write interrupted.
 /// </summary>
-public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision
+public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRecordProjection<ApprovalState>
 {
     public const string Table = "ApprovalIndex";
     public const string ProjectTable = "ApprovalProjects";
@@ -43,6 +44,17 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision
     {
         ArgumentNullException.ThrowIfNull(state);
         return (DateTimeOffset.MaxValue.UtcTicks - state.ReceivedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + state.ApprovalId;
+    }
+
+    public string Kind => ApprovalService.Kind;
+
+    public async Task ProjectStoredAsync(RecordStore records, RecordKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (await records.GetAsync<ApprovalState>(key, cancellationToken) is { } record)
+        {
+            await ProjectAsync(record, cancellationToken);
+        }
     }
 
     public async Task ProjectAsync(Record<ApprovalState> record, CancellationToken cancellationToken = default)

@@ -41,6 +41,7 @@ public static class ApprovalResponses
         string ApprovalId,
         string Status,
         long Version,
+        bool IndustryKnown,
         DateTimeOffset ReceivedAt,
         ClaimDeadlineResponse? ClaimDeadline,
         ApprovalSubmission Current,
@@ -56,6 +57,7 @@ public static class ApprovalResponses
         string ProjectCode,
         string ProjectName,
         string Industry,
+        bool IndustryKnown,
         string RegionCode,
         string ApprovalKind,
         string TenderMethod,
@@ -107,8 +109,11 @@ public static class ApprovalResponses
         return parts.Where(p => p.Status == ClaimStatus.Pending).OrderBy(p => p.ClaimDeadline.DueAt).FirstOrDefault()?.ClaimDeadline;
     }
 
-    public static ApprovalResponse ToResponse(Record<ApprovalState> record, IReadOnlyList<Domain.Audit.AuditEntry> history, Principal viewer, PrincipalRegistry registry, DateTimeOffset now)
+    /// <param name="isKnownIndustry">The catalogue as it is now: an approval received before its industry was added is no longer flagged.</param>
+    public static ApprovalResponse ToResponse(
+        Record<ApprovalState> record, IReadOnlyList<Domain.Audit.AuditEntry> history, Principal viewer, PrincipalRegistry registry, DateTimeOffset now, Func<string, bool> isKnownIndustry)
     {
+        ArgumentNullException.ThrowIfNull(isKnownIndustry);
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(viewer);
@@ -118,6 +123,7 @@ public static class ApprovalResponses
             state.ApprovalId,
             state.StatusAt(now),
             state.Current.Version,
+            isKnownIndustry(state.Current.Industry),
             state.ReceivedAt,
             deadline is null ? null : ToResponse(deadline),
             state.Current,

@@ -14,7 +14,8 @@ public sealed record CommandResult(CommandOutcome Outcome, Record<ApprovalState>
 
 /// <summary>
 /// Applies the decisions of <see cref="ApprovalDecisions"/> to approval records: one atomic commit
-/// of the new state, its history entry, its messages and its deadlines, then the listing index.
+/// of the new state, its history entry, its messages and its deadlines; the record store then writes
+/// the listing index (<see cref="ApprovalIndex"/>, a projection of the record).
 /// Push and pull both come in through <see cref="ReceiveAsync"/>.
 /// </summary>
 public sealed class ApprovalService(
@@ -35,6 +36,9 @@ public sealed class ApprovalService(
 
     public string SourceSystem => options.Value.SourceSystem;
 
+    /// <summary>Whether the industry is in the municipality's catalogue; an approval of any other is kept, flagged and routed to the coordinator.</summary>
+    public bool IsKnownIndustry(string industry) => responsibilities.Industries.ContainsKey(industry);
+
     public ApprovalRules Rules() => new(responsibilities.Industries.Keys.ToArray(), municipality.RegionCode, time.GetUtcNow());
 
     /// <summary>Stores a version of an approval once, whichever way it came (<paramref name="via"/>: push or pull) and however often.</summary>
@@ -49,7 +53,6 @@ public sealed class ApprovalService(
             try
             {
                 var created = await records.CreateAsync(key, ReceiveChange(decision, via), cancellationToken);
-                await index.ProjectAsync(created.Record, cancellationToken);
                 return new(decision.Outcome, created.Record, null);
             }
             catch (RecordExistsException)
@@ -65,8 +68,12 @@ public sealed class ApprovalService(
             return last.Changes ? ReceiveChange(last, via) : null;
         }, cancellationToken);
 
-        // Projected on repeats too: a repeat then repairs an index entry that a crash after the commit left behind.
-        await index.ProjectAsync(result.Record, cancellationToken);
+        // A commit projects itself; a repeat projects too, so a re-push repairs what an older crash left behind.
+        if (!result.Changed)
+        {
+            await index.ProjectAsync(result.Record, CancellationToken.None);
+        }
+
         return new(last!.Outcome, result.Record, last.Problem);
     }
 
@@ -123,11 +130,6 @@ public sealed class ApprovalService(
                 last = decide(record.State, time.GetUtcNow());
                 return last.Outcome == CommandOutcome.Changed ? change(last) : null;
             }, cancellationToken);
-            if (result.Changed)
-            {
-                await index.ProjectAsync(result.Record, cancellationToken);
-            }
-
             return new(last!.Outcome, result.Record, last.Part, last.Problem);
         }
         catch (RecordNotFoundException)

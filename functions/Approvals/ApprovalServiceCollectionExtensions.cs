@@ -24,6 +24,7 @@ public static class ApprovalServiceCollectionExtensions
 
         services.AddSingleton<ApprovalIndex>();
         services.AddSingleton<IProjectSupervision>(provider => provider.GetRequiredService<ApprovalIndex>());
+        services.AddSingleton<IRecordProjection>(provider => provider.GetRequiredService<ApprovalIndex>());
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<ApprovalDeadlines>();
         services.AddSingleton<IDeadlineHandler>(provider => provider.GetRequiredService<ApprovalDeadlines>());

@@ -193,20 +193,13 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
         }
 
         var query = new LeadQuery(caller.Id, principal.SeesEverything, scope, status, overdueOnly);
-        var now = leads.Now;
-        var calendar = leads.Calendar;
-        var matching = new List<LeadState>();
-        await foreach (var record in leads.AllAsync(cancellationToken))
+        if (await leads.ListAsync(query, size, pageToken, cancellationToken) is not { } page)
         {
-            if ((pageToken is null || string.CompareOrdinal(record.State.LeadId, pageToken) > 0) && query.Matches(record.State, now, calendar, leads.Rules.Coordinator))
-            {
-                matching.Add(record.State);
-            }
+            errors.Add("pageToken", "Not a page token this listing issued; start again without it.");
+            return Problems.Validation(errors);
         }
 
-        var page = matching.OrderBy(s => s.LeadId, StringComparer.Ordinal).Take(size + 1).ToArray();
-        var items = page.Take(size).Select(s => View(s, caller, leads)).ToArray();
-        return TypedResults.Ok(new LeadPage(items, page.Length > size ? items[^1].LeadId : null));
+        return TypedResults.Ok(new LeadPage(page.Items.Select(s => View(s, caller, leads)).ToArray(), page.NextPageToken));
     }
 
     private static async Task<Results<Ok<LeadView>, ProblemHttpResult>> ActAsync(

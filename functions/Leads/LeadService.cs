@@ -6,6 +6,7 @@ using Integration.Domain.Kernel;
 using Integration.Domain.Leads;
 using Integration.Domain.Routing;
 using Integration.Functions.Calendar;
+using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +28,9 @@ public sealed class LeadService(
     TimeProvider time,
     ResponsibilityList responsibilities,
     PrincipalRegistry registry,
-    IOptions<LeadOptions> options)
+    IOptions<LeadOptions> options,
+    LeadIndex index,
+    PageTokens pageTokens)
 {
     public const string LeadsTopic = "leads";
     public const string FeedbackTopic = "lead-feedback";
@@ -153,8 +156,45 @@ public sealed class LeadService(
     public Task<IReadOnlyList<Domain.Audit.AuditEntry>> HistoryAsync(string leadId, CancellationToken cancellationToken) =>
         records.HistoryAsync(Key(leadId), cancellationToken);
 
-    public IAsyncEnumerable<Record<LeadState>> AllAsync(CancellationToken cancellationToken) =>
-        records.ScanAsync<LeadState>(LeadMachine.Kind, cancellationToken);
+    /// <summary>
+    /// One page of the leads <paramref name="query"/> selects, in lead-id order, read from the caller's
+    /// partition of the index (all leads only for those who see everything). Null when
+    /// <paramref name="pageToken"/> is not a token this listing issued.
+    /// </summary>
+    public async Task<(IReadOnlyList<LeadState> Items, string? NextPageToken)?> ListAsync(LeadQuery query, int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var listing = string.Join('\n', "leads", query.Viewer, query.Department, query.Status, query.Overdue);
+        string? after = null;
+        if (pageToken is not null && (after = await pageTokens.ReadAsync(listing, pageToken, cancellationToken)) is null)
+        {
+            return null;
+        }
+
+        var partition = query.SeesEverything ? LeadIndex.AllPartition : LeadIndex.PrincipalPartition(query.Viewer);
+        var now = Now;
+        var current = Calendar;
+        var items = new List<LeadState>(pageSize + 1);
+        await foreach (var state in index.ReadAsync(partition, after, cancellationToken))
+        {
+            if (query.Matches(state, now, current, Rules.Coordinator))
+            {
+                items.Add(state);
+                if (items.Count > pageSize)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (items.Count <= pageSize)
+        {
+            return (items, null);
+        }
+
+        items.RemoveAt(pageSize);
+        return (items, await pageTokens.IssueAsync(listing, items[^1].LeadId, cancellationToken));
+    }
 
     public bool IsDepartment(string id) => registry.IsDepartment(id);
 

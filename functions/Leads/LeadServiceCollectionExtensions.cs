@@ -1,6 +1,7 @@
 using Integration.Domain.Approvals;
 using Integration.Domain.Identity;
 using Integration.Functions.Platform.Records;
+using Integration.Functions.Platform;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,10 @@ public static class LeadServiceCollectionExtensions
 
         // IProjectSupervision (who claimed a project's approval) comes from the approval flow.
         services.AddSingleton<LeadService>();
+        services.AddSingleton<LeadIndex>();
+        services.AddSingleton<IRecordProjection>(provider => provider.GetRequiredService<LeadIndex>());
+        services.TryAddSingleton<PageTokens>();
+        services.AddHostedService<LeadIndexBackfill>();
         services.AddSingleton<IDeadlineHandler, LeadDeadlineHandler>();
         return services;
     }

@@ -8,7 +8,7 @@ namespace Integration.Functions.Approvals.Sample;
 /// A stand-in for the approval bureau's system in Development: a few dozen Weihai approvals served
 /// under the feed contract at <c>/sample/approval-system/approvals</c>, so a fresh checkout shows the
 /// pull, routing and claim flow without any outside system. Mixed industries (two without a line in
-/// the responsibility list, so they go to the coordinator), tender methods, two exempt projects,
+/// the responsibility list and one not in the catalogue, so they go to the coordinator), tender methods, two exempt projects,
 /// one approval in its second version, and one record with a mistyped credit code that the pull
 /// quarantines.
 /// </summary>
@@ -99,6 +99,9 @@ public static class SampleApprovalFeed
         new("371003", "housing-construction", "approval", "文登区人民医院新院区二期工程", "威海市文登区人民医院", "12", 318_000_000m, ["design", "construction", "supervision", "equipment"], "open", "agency"),
         new("371082", "housing-construction", "filing", "荣成市海洋产业园人才公寓项目", "荣成市海洋产业园投资有限公司", "91", 146_000_000m, ["construction", "supervision"], "open", "agency"),
         new("371002", "housing-construction", "approval", "环翠区竹岛街道社区综合服务中心项目", "威海市环翠区竹岛街道办事处", "11", 24_500_000m, ["construction", "supervision"], "open", "agency"),
+
+        // An industry the catalogue does not list yet: stored, flagged and routed to the coordinator.
+        new("371002", "civil-aviation", "approval", "威海大水泊国际机场航站区改扩建工程", "威海国际机场集团有限公司", "91", 860_000_000m, ["design", "construction", "supervision"], "open", "agency"),
     ];
 
     private static IReadOnlyList<FeedEntry> Build()
@@ -132,7 +135,7 @@ public static class SampleApprovalFeed
         }
 
         // The record the pull quarantines: the owner's credit code has a mistyped last character.
-        var mistyped = JsonNode.Parse(entries[^1].Item.ToJsonString())!.AsObject();
+        var mistyped = JsonNode.Parse(entries[^2].Item.ToJsonString())!.AsObject();
         mistyped["approvalId"] = "WHSP-2026-000900";
         mistyped["projectName"] = "环翠区张村镇污水处理厂提标改造工程";
         mistyped["owner"]!["name"] = "威海市环翠区张村镇人民政府";

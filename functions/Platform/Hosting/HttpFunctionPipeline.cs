@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace Integration.Functions.Platform.Hosting;
 
@@ -74,6 +75,17 @@ public static class HttpFunctionPipeline
     private static async Task WriteFailureAsync(HttpContext http, Exception e)
     {
         http.Response.Clear();
+
+        // The app's exception handlers answer what they know (e.g. a record busy with other writers is a 409), as
+        // UseExceptionHandler would; the worker runs no such middleware, so both hosts ask them here.
+        foreach (var handler in http.RequestServices.GetServices<IExceptionHandler>())
+        {
+            if (await handler.TryHandleAsync(http, e, http.RequestAborted))
+            {
+                return;
+            }
+        }
+
         http.Response.StatusCode = e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {

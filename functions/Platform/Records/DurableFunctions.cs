@@ -3,17 +3,20 @@ using Microsoft.Azure.Functions.Worker;
 namespace Integration.Functions.Platform.Records;
 
 /// <summary>The platform's own functions that keep records durable: deadline wake-ups and the outbox sweep.</summary>
-public sealed class DurableFunctions(DeadlineSweep deadlines, OutboxDispatcher outbox)
+public sealed class DurableFunctions(DeadlineSweep deadlines, OutboxDispatcher outbox, RecordStore records)
 {
     /// <summary>Acts on the deadlines that have come due. A timer over the due-index rather than a topic trigger: timers exist on every host.</summary>
     [Function("deadline-sweep")]
     public async Task SweepDeadlines([TimerTrigger("%Durable:DeadlineSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         await deadlines.RunAsync(cancellationToken);
 
-    /// <summary>Publishes what a crash left between commit and publish.</summary>
+    /// <summary>Publishes what a crash left between commit and publish, and redoes unfinished projections.</summary>
     [Function("outbox-sweep")]
-    public async Task SweepOutbox([TimerTrigger("%Durable:OutboxSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public async Task SweepOutbox([TimerTrigger("%Durable:OutboxSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
         await outbox.SweepAsync(cancellationToken);
+        await records.ProjectPendingAsync(cancellationToken);
+    }
 }
 
 /// <summary>
@@ -21,7 +24,7 @@ public sealed class DurableFunctions(DeadlineSweep deadlines, OutboxDispatcher o
 /// outbox rows a crash left, enters deadlines of older data in the due-index (once) and recounts
 /// provisional deadlines on the calendar just loaded.
 /// </summary>
-public sealed class DurableStartup(OutboxDispatcher outbox, DeadlineIndexBackfill backfill, WorkingDayDeadlines deadlines, ILogger<DurableStartup> logger) : BackgroundService
+public sealed class DurableStartup(OutboxDispatcher outbox, DeadlineIndexBackfill backfill, WorkingDayDeadlines deadlines, RecordStore records, ILogger<DurableStartup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
@@ -30,9 +33,10 @@ public sealed class DurableStartup(OutboxDispatcher outbox, DeadlineIndexBackfil
             var published = await outbox.SweepAsync(cancellationToken);
             await backfill.RunOnceAsync(cancellationToken);
             var recounted = await deadlines.RecountProvisionalAsync(cancellationToken);
-            if (published + recounted > 0)
+            var projected = await records.ProjectPendingAsync(cancellationToken);
+            if (published + recounted + projected > 0)
             {
-                logger.LogInformation("Start-up recovery: {Published} outbox messages published, {Recounted} provisional deadlines recounted", published, recounted);
+                logger.LogInformation("Start-up recovery: {Published} outbox messages published, {Recounted} provisional deadlines recounted, {Projected} projections redone", published, recounted, projected);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -15,6 +15,7 @@ public static class DurablePlatformServiceCollectionExtensions
         services.AddTopicBus(topology);
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<RecordStore>();
+        services.AddExceptionHandler<ConcurrentUpdateProblem>();
         services.AddSingleton<WorkingDayDeadlines>();
         services.AddSingleton<DeadlineRouter>();
         services.AddSingleton<DeadlineSweep>();

@@ -14,14 +14,24 @@ namespace Integration.Functions.Platform.Records;
 /// loser re-reads and decides again. Messages are published, and deadlines entered in the
 /// <see cref="DeadlineIndex"/>, after the commit by the outbox.
 /// </summary>
-public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, TimeProvider time)
+public sealed class RecordStore(
+    ITableStore store,
+    OutboxDispatcher outbox,
+    TimeProvider time,
+    IEnumerable<IRecordProjection>? projections = null,
+    ILogger<RecordStore>? logger = null)
 {
     public const string Table = "Records";
     private const string StateRow = "state";
     private const string HistoryPrefix = "h";
     private const string OutboxPrefix = "o";
     private const string DeadlinePrefix = "d";
-    private const int MaxAttempts = 8;
+    private const string ProjectionRow = "p";
+    /// <summary>Enough for a few dozen writers on one record; beyond it the caller is told to re-read and retry.</summary>
+    private const int MaxAttempts = 16;
+
+    private readonly Dictionary<string, IRecordProjection> projectionsByKind =
+        (projections ?? []).ToDictionary(p => p.Kind, StringComparer.Ordinal);
 
     private int tableReady;
 
@@ -70,9 +80,16 @@ public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, Time
             {
                 return await CommitAsync(key, current, change, cancellationToken);
             }
-            catch (TableStoreException e) when (e.Kind is TableErrorKind.PreconditionFailed or TableErrorKind.Conflict && attempt < MaxAttempts)
+            catch (TableStoreException e) when (e.Kind is TableErrorKind.PreconditionFailed or TableErrorKind.Conflict)
             {
-                // Another writer committed first; decide again on its result.
+                // Another writer committed first; decide again on its result, after a jittered pause so
+                // the writers that collided spread out instead of colliding again.
+                if (attempt >= MaxAttempts)
+                {
+                    throw new ConcurrentUpdateException(key, attempt, e);
+                }
+
+                await Task.Delay(ConcurrentUpdateBackoff.Delay(attempt), cancellationToken);
             }
         }
     }
@@ -184,11 +201,88 @@ public sealed class RecordStore(ITableStore store, OutboxDispatcher outbox, Time
         }
 
         operations.AddRange(outboxRows.Select(TableOperation.Insert));
+        var projection = projectionsByKind.GetValueOrDefault(key.Kind) as IRecordProjection<T>;
+        if (projection is not null)
+        {
+            operations.Add(TableOperation.Upsert(ProjectionMarker(key, version)));
+        }
+
         var etags = await store.ExecuteBatchAsync(Table, operations, cancellationToken);
-        await outbox.DispatchAsync(outboxRows, cancellationToken);
+
+        // Committed. What follows must not depend on the caller still waiting: a client that hangs up
+        // now must not leave messages unsent or listings unwritten, so none of it takes the request's token.
+        await outbox.DispatchAsync(outboxRows, CancellationToken.None);
         var record = new Record<T>(key, change.State, version, etags[0], entry, deadlines.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray());
+        if (projection is not null)
+        {
+            await ProjectAfterCommitAsync(projection, record, etags[^1]);
+        }
+
         return new CommitResult<T>(record, true, entry);
     }
+
+    /// <summary>
+    /// Redoes the projections whose marker is still there: a crash (or a failed write) between a
+    /// commit and its projection. Run at start-up and with the outbox sweep; returns how many.
+    /// </summary>
+    public async Task<int> ProjectPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var query = new TableQuery { PropertyEquals = new Dictionary<string, object?> { ["RowType"] = "projection" }, PageSize = 500 };
+        var markers = new List<TableEntity>();
+        await foreach (var row in ReadAllAsync(query, cancellationToken))
+        {
+            markers.Add(row);
+        }
+
+        var projected = 0;
+        foreach (var marker in markers)
+        {
+            var key = KeyOf(marker);
+            if (projectionsByKind.TryGetValue(key.Kind, out var projection))
+            {
+                await projection.ProjectStoredAsync(this, key, cancellationToken);
+                await ClearMarkerAsync(key, marker.ETag ?? "*", cancellationToken);
+                projected++;
+            }
+        }
+
+        return projected;
+    }
+
+    private async Task ProjectAfterCommitAsync<T>(IRecordProjection<T> projection, Record<T> record, string markerETag)
+    {
+        try
+        {
+            await projection.ProjectAsync(record, CancellationToken.None);
+            await ClearMarkerAsync(record.Key, markerETag, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The change is committed and its marker stays: the sweep projects it again.
+            logger?.LogWarning(e, "Projecting {Record} version {Version} failed; the sweep will redo it", record.Key, record.Version);
+        }
+    }
+
+    /// <summary>Removes the marker unless a newer commit has replaced it (its projection then clears it).</summary>
+    private async Task ClearMarkerAsync(RecordKey key, string etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.DeleteAsync(Table, key.PartitionKey, ProjectionRow, etag, cancellationToken);
+        }
+        catch (TableStoreException e) when (e.Kind is TableErrorKind.NotFound or TableErrorKind.PreconditionFailed)
+        {
+        }
+    }
+
+    private static TableEntity ProjectionMarker(RecordKey key, long version) => new(key.PartitionKey, ProjectionRow, new Dictionary<string, object?>
+    {
+        ["RowType"] = "projection",
+        ["Kind"] = key.Kind,
+        ["Id"] = key.Id,
+        ["Version"] = version,
+    });
 
     /// <summary>
     /// An outbox row that enters the deadline in the <see cref="DeadlineIndex"/>. The index is another

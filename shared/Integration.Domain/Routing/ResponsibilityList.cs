@@ -69,6 +69,11 @@ public sealed class ResponsibilityList
 
     public IReadOnlyList<Route> RouteFor(string industry, string regionCode, IReadOnlyCollection<string> scope)
     {
+        if (!Industries.ContainsKey(industry))
+        {
+            return [new Route(Coordinator, $"industry '{industry}' is not in the municipality's industry catalogue: the coordinator assigns it")];
+        }
+
         var matching = lines.Where(l => l.Matches(industry, regionCode, scope)).ToArray();
         var chosen = matching.Any(l => l.IsNarrowed) ? matching.Where(l => l.IsNarrowed).ToArray() : matching;
         if (chosen.Length == 0)

@@ -24,7 +24,7 @@ public sealed class ApprovalPullTests
         var invalid = new[]
         {
             Item(900).With("regionCode", "410821"),
-            Item(901).With("industry", "mining").With("version", 0),
+            Item(901).With("industry", "").With("version", 0),
             Item(902).With("approvedAt", "soon"),
             Item(903).With("approvalId", "bad/id"),
             Item(904).With("investment", -5),

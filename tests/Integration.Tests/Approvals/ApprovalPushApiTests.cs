@@ -57,6 +57,27 @@ public sealed class ApprovalPushApiTests(ApprovalPushApiTests.Platform platform)
     }
 
     [Fact]
+    public async Task An_industry_not_in_the_catalogue_is_stored_flagged_and_routed_to_the_coordinator()
+    {
+        var id = NewId("U");
+        var body = await (await platform.PushAsync(Valid(id, industry: "civil-aviation"))).ReadJsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal("ndrc", Assert.Single(body.GetProperty("claims").EnumerateArray()).GetProperty("department").GetString());
+        var detail = await platform.GetJsonAsync("ndrc", $"/api/approvals/{id}");
+        Assert.False(detail.GetProperty("industryKnown").GetBoolean());
+        Assert.Contains("not in the municipality's industry catalogue", detail.GetProperty("routing")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var listed = (await platform.GetJsonAsync("ndrc", "/api/approvals?department=ndrc&pageSize=200")).GetProperty("items").EnumerateArray().Single(i => i.GetProperty("approvalId").GetString() == id);
+        Assert.False(listed.GetProperty("industryKnown").GetBoolean());
+        Assert.Single(await platform.TakeAsync(ApprovalMessages.Approvals, "ndrc", id));
+
+        // The coordinator assigns it like any other.
+        await (await platform.PostAsync("ndrc", $"/api/approvals/{id}/assign", new { department = "transport" })).ReadJsonAsync();
+        var known = NewId("K");
+        await (await platform.PushAsync(Valid(known))).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.True((await platform.GetJsonAsync("housing", $"/api/approvals/{known}")).GetProperty("industryKnown").GetBoolean());
+    }
+
+    [Fact]
     public async Task An_exempt_project_is_accepted()
     {
         var id = NewId();
@@ -89,7 +110,7 @@ public sealed class ApprovalPushApiTests(ApprovalPushApiTests.Platform platform)
             .With("version", -3)
             .With("projectCode", "2026-3710-48-01-583921")
             .With("regionCode", "421002")
-            .With("industry", "mining")
+            .With("industry", "")
             .With("approvalKind", "licence")
             .With("approvedAt", "yesterday")
             .With("investment", "a lot");

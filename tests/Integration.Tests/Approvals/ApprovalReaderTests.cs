@@ -39,7 +39,7 @@ public sealed class ApprovalReaderTests
             ["projectCode"] = "2026-37100-48-01-583921",
             ["projectName"] = "",
             ["regionCode"] = "421002",
-            ["industry"] = "mining",
+            ["industry"] = "",
             ["approvalKind"] = "permit",
             ["approvedAt"] = "2026-02-10 09:30",
             ["owner"] = new JsonObject { ["name"] = "某公司", ["creditCode"] = "91350100M000100Y4Z" },
@@ -54,6 +54,14 @@ public sealed class ApprovalReaderTests
             ["approvalId", "approvalKind", "approvedAt", "authority", "industry", "investment", "owner.creditCode", "projectCode", "projectName", "regionCode",
              "tendering.method", "tendering.organization", "tendering.scope[1]", "tendering.scope[2]", "version"],
             fields);
+    }
+
+    [Fact]
+    public void An_industry_the_catalogue_does_not_list_is_read_not_refused()
+    {
+        var (submission, fields, _) = Read(ApprovalData.Valid(industry: "mining"));
+        Assert.Empty(fields);
+        Assert.Equal("mining", submission!.Industry);
     }
 
     [Fact]

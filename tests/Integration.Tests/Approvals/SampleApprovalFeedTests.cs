@@ -27,8 +27,14 @@ public sealed class SampleApprovalFeedTests
         var quarantined = Assert.Single((await platform.GetJsonAsync("admin", "/api/admin/quarantine")).GetProperty("items").EnumerateArray());
         Assert.Equal(["owner.creditCode"], quarantined.GetProperty("reasons").EnumerateObject().Select(r => r.Name).ToArray());
 
+        // Energy and telecom have no responsibility line; civil aviation is not in the catalogue at all, and is flagged.
         var coordinator = await platform.GetJsonAsync("ndrc", "/api/approvals?department=ndrc");
-        Assert.Equal(3, coordinator.GetProperty("items").GetArrayLength());
+        Assert.Equal(4, coordinator.GetProperty("items").GetArrayLength());
+        var unknown = Assert.Single(coordinator.GetProperty("items").EnumerateArray(), i => !i.GetProperty("industryKnown").GetBoolean());
+        Assert.Equal("civil-aviation", unknown.GetProperty("industry").GetString());
+        var detail = await platform.GetJsonAsync("ndrc", "/api/approvals/" + unknown.GetProperty("approvalId").GetString());
+        Assert.False(detail.GetProperty("industryKnown").GetBoolean());
+        Assert.Contains("not in the municipality's industry catalogue", detail.GetProperty("routing")[0].GetProperty("reason").GetString(), StringComparison.Ordinal);
         var housing = await platform.GetJsonAsync("housing", "/api/approvals?pageSize=200");
         Assert.True(housing.GetProperty("items").GetArrayLength() >= 10);
         var shared = await platform.GetJsonAsync("industry", "/api/approvals?pageSize=200");

@@ -30,8 +30,13 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "admin-dead-letters: http GET /api/admin/dead-letters",
         "admin-dead-letter-resubmit: http POST /api/admin/dead-letters/{id}/resubmit",
         "admin-subscriptions: http GET /api/admin/subscriptions",
+        "admin-stuck-deadlines: http GET /api/admin/stuck-deadlines",
+        "admin-stuck-deadline-retry: http POST /api/admin/stuck-deadlines/{id}/retry",
+        "deadline-sweep: timer %Durable:DeadlineSweepSchedule%",
         "outbox-sweep: timer %Durable:OutboxSweepSchedule%",
-        "processed-messages-cleanup: timer %Durable:CleanupSchedule%",
+        "subscription-receive: http POST /api/topics/{topic}/subscriptions/{subscription}/messages/head",
+        "subscription-complete: http DELETE /api/topics/{topic}/subscriptions/{subscription}/messages/{messageId}/{lockToken}",
+        "subscription-abandon: http PUT /api/topics/{topic}/subscriptions/{subscription}/messages/{messageId}/{lockToken}",
         "approvals-push: http POST /api/approvals",
         "approvals-list: http GET /api/approvals",
         "approvals-get: http GET /api/approvals/{approvalId}",
@@ -90,12 +95,11 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
     }
 
     [Fact]
-    public void Deadline_wake_ups_keep_their_configurable_concurrency_outside_the_function_list()
+    public void No_function_waits_on_a_topic_because_the_worker_cannot_declare_a_Service_Bus_trigger()
     {
-        using var configured = new PlatformFactory().With("Functions:deadline-due:MaxConcurrency", "2");
-        var consumers = configured.Services.GetServices<Functions.Infrastructure.Topics.TopicConsumerRegistration>();
-        Assert.Equal(2, consumers.Single(c => c.Topic == "deadlines" && c.Subscription == "records").MaxConcurrency);
-        Assert.Null(FunctionIndex.ForApp.Find("deadline-due"));
+        using var configured = new PlatformFactory();
+        Assert.Empty(configured.Services.GetServices<Functions.Infrastructure.Topics.TopicConsumerRegistration>());
+        Assert.All(BuiltMetadata(), f => Assert.DoesNotContain("serviceBus", (string?)Trigger(f)["type"], StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The functions.metadata the Functions SDK wrote at build, copied beside the tests from the app's output.</summary>
