@@ -173,7 +173,7 @@ public static class DrawEngine
             var positions = byStratum.TryGetValue(stratum.Name, out var list) ? list.ToArray() : [];
             var k = stratum.DrawCount(positions.Length);
             using var stream = new DrawStream(seed, "targets:" + stratum.Name);
-            Shuffle(stream, positions, k);
+            Shuffle(stream, positions, k, new int[k]);
             drawn.AddRange(positions.AsSpan(0, k));
         }
 
@@ -192,44 +192,59 @@ public static class DrawEngine
             }
         }
 
+        // A target nobody recuses draws from the whole roster: that pool is shuffled in place and restored afterwards
+        // (k swaps undone), so a draw of many targets does not rebuild a pool of every officer for each.
+        var everyone = Enumerable.Range(0, roster.Officers.Count).ToArray();
         var excluded = new bool[roster.Officers.Count];
-        var pool = new int[roster.Officers.Count];
+        var filtered = new int[roster.Officers.Count];
+        var swaps = new int[sampling.OfficersPerTarget];
         var selected = new List<DrawnTarget>(drawn.Count);
         foreach (var position in drawn)
         {
             var target = roster.Targets[position];
             var recused = recusing.TryGetValue(target.CreditCode, out var list) ? list : [];
-            foreach (var o in recused)
+            var pool = everyone.AsSpan();
+            if (recused.Count > 0)
             {
-                excluded[o] = true;
-            }
-
-            var size = 0;
-            for (var o = 0; o < excluded.Length; o++)
-            {
-                if (!excluded[o])
+                foreach (var o in recused)
                 {
-                    pool[size++] = o;
+                    excluded[o] = true;
                 }
+
+                var size = 0;
+                for (var o = 0; o < excluded.Length; o++)
+                {
+                    if (!excluded[o])
+                    {
+                        filtered[size++] = o;
+                    }
+                }
+
+                foreach (var o in recused)
+                {
+                    excluded[o] = false;
+                }
+
+                pool = filtered.AsSpan(0, size);
             }
 
-            foreach (var o in recused)
+            if (pool.Length < sampling.OfficersPerTarget)
             {
-                excluded[o] = false;
-            }
-
-            if (size < sampling.OfficersPerTarget)
-            {
-                failure = $"Target '{target.TargetId}' needs {sampling.OfficersPerTarget} officers, but only {size} of the roster's {roster.Officers.Count} do not recuse its owner {target.CreditCode}.";
+                failure = $"Target '{target.TargetId}' needs {sampling.OfficersPerTarget} officers, but only {pool.Length} of the roster's {roster.Officers.Count} do not recuse its owner {target.CreditCode}.";
                 return null;
             }
 
             using var stream = new DrawStream(seed, "officers:" + target.TargetId);
-            Shuffle(stream, pool.AsSpan(0, size), sampling.OfficersPerTarget);
+            Shuffle(stream, pool, sampling.OfficersPerTarget, swaps);
             var officers = new string[sampling.OfficersPerTarget];
             for (var i = 0; i < officers.Length; i++)
             {
                 officers[i] = roster.Officers[pool[i]].OfficerId;
+            }
+
+            for (var i = sampling.OfficersPerTarget - 1; i >= 0; i--)
+            {
+                (pool[i], pool[swaps[i]]) = (pool[swaps[i]], pool[i]);
             }
 
             var recusedIds = recused.Select(o => roster.Officers[o].OfficerId).ToArray();
@@ -240,12 +255,14 @@ public static class DrawEngine
     }
 
     /// <summary>Partial Fisher–Yates: for i in 0…k−1, j = i + uniform(N − i), swap positions i and j.</summary>
-    private static void Shuffle(DrawStream stream, Span<int> items, int k)
+    /// <remarks>The positions swapped with are kept in <paramref name="swaps"/>, so that a caller can undo the shuffle.</remarks>
+    private static void Shuffle(DrawStream stream, Span<int> items, int k, Span<int> swaps)
     {
         for (var i = 0; i < k; i++)
         {
             var j = i + (int)stream.Uniform((ulong)(items.Length - i));
             (items[i], items[j]) = (items[j], items[i]);
+            swaps[i] = j;
         }
     }
 
