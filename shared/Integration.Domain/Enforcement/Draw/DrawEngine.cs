@@ -168,11 +168,12 @@ public static class DrawEngine
         }
 
         var drawn = new List<int>();
+        using var stream = new DrawStream(seed, "targets:");
         foreach (var stratum in sampling.InDrawOrder())
         {
             var positions = byStratum.TryGetValue(stratum.Name, out var list) ? list.ToArray() : [];
             var k = stratum.DrawCount(positions.Length);
-            using var stream = new DrawStream(seed, "targets:" + stratum.Name);
+            stream.Restart("targets:" + stratum.Name);
             Shuffle(stream, positions, k, new int[k]);
             drawn.AddRange(positions.AsSpan(0, k));
         }
@@ -234,7 +235,7 @@ public static class DrawEngine
                 return null;
             }
 
-            using var stream = new DrawStream(seed, "officers:" + target.TargetId);
+            stream.Restart("officers:" + target.TargetId);
             Shuffle(stream, pool, sampling.OfficersPerTarget, swaps);
             var officers = new string[sampling.OfficersPerTarget];
             for (var i = 0; i < officers.Length; i++)
