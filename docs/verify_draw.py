@@ -39,7 +39,9 @@ def check(r):
     drawn = []
     for st in sorted(r["sampling"]["strata"], key=lambda s: s["name"]):
         items = [t for t in ts if t["stratum"] == st["name"]]
-        hundredths = int(Decimal(str(st["ratioPercent"])) * 100)
+        hundredths = Decimal(str(st["ratioPercent"])) * 100
+        if hundredths != int(hundredths) or not 0 <= hundredths <= 10000: return f"ratioPercent of {st['name']}"
+        hundredths = int(hundredths)
         k = min(len(items), max(st["minimum"], -(-hundredths * len(items) // 10000)))
         drawn += shuffle(stream(seed, "targets:" + st["name"]), items, k)
     sel, per, recused_by_owner = r["selected"], r["sampling"]["officersPerTarget"], {}
