@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Verifies a DRAW-v1 record (docs/draw.md): python3 verify_draw.py record.json  -> prints valid / invalid: why."""
+import hashlib, hmac, json, sys
+from decimal import Decimal
+
+def sha(text): return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+def stream(seed, label):
+    i = 0
+    while True:
+        yield int.from_bytes(hmac.new(seed, f"{label}:{i}".encode("utf-8"), hashlib.sha256).digest()[:8], "big")
+        i += 1
+
+def uniform(s, n):
+    limit = (2**64 // n) * n
+    while True:
+        u = next(s)
+        if u < limit: return u % n
+
+def shuffle(s, items, k):
+    for i in range(k):
+        j = i + uniform(s, len(items) - i)
+        items[i], items[j] = items[j], items[i]
+    return items[:k]
+
+def check(r):
+    if r["algorithm"] != "DRAW-v1": return "unknown algorithm"
+    ts, os_ = r["roster"]["targets"], r["roster"]["officers"]
+    if [t["targetId"] for t in ts] != sorted({t["targetId"] for t in ts}): return "targets not sorted or repeated"
+    if [(o["department"], o["officerId"]) for o in os_] != sorted((o["department"], o["officerId"]) for o in os_) or len({o["officerId"] for o in os_}) < len(os_): return "officers not sorted or repeated"
+    text = "".join(f"T\t{t['targetId']}\t{t['stratum']}\n" for t in ts) + "".join(f"O\t{o['department']}\t{o['officerId']}\n" for o in os_)
+    if sha(text) != r["rosterHash"]: return "rosterHash"
+    c, n = r["commitments"], r["nonces"]
+    if not c or sorted(c) != sorted(n): return "commitments and nonces name different departments"
+    for d in c:
+        if len(n[d]) < 32 or sha(n[d]) != c[d]: return f"nonce of {d}"
+    seed = hashlib.sha256(("DRAW-v1\n" + r["planId"] + "\n" + r["rosterHash"] + "\n" + "".join(n[d] + "\n" for d in sorted(c))).encode("utf-8")).digest()
+    if seed.hex() != r["seed"]: return "seed"
+    drawn = []
+    for st in sorted(r["sampling"]["strata"], key=lambda s: s["name"]):
+        items = [t for t in ts if t["stratum"] == st["name"]]
+        hundredths = Decimal(str(st["ratioPercent"])) * 100
+        if hundredths != int(hundredths) or not 0 <= hundredths <= 10000: return f"ratioPercent of {st['name']}"
+        hundredths = int(hundredths)
+        k = min(len(items), max(st["minimum"], -(-hundredths * len(items) // 10000)))
+        drawn += shuffle(stream(seed, "targets:" + st["name"]), items, k)
+    sel, per, recused_by_owner = r["selected"], r["sampling"]["officersPerTarget"], {}
+    if [t["targetId"] for t in drawn] != [s["targetId"] for s in sel]: return "selected targets"
+    for t, s in zip(drawn, sel):
+        if recused_by_owner.setdefault(t["creditCode"], s["recused"]) != s["recused"]: return f"recused of {t['targetId']}"
+        pool = [o["officerId"] for o in os_ if o["officerId"] not in s["recused"]]
+        if len(pool) != len(os_) - len(s["recused"]) or len(pool) < per: return f"officer pool of {t['targetId']}"
+        if shuffle(stream(seed, "officers:" + t["targetId"]), pool, per) != s["officers"]: return f"officers of {t['targetId']}"
+    return None
+
+if __name__ == "__main__":
+    with open(sys.argv[1], encoding="utf-8") as f: problem = check(json.load(f))
+    print("invalid: " + problem if problem else "valid")
+    sys.exit(1 if problem else 0)
