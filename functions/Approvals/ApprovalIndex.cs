@@ -33,7 +33,6 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
     public const string Table = "ApprovalIndex";
     public const string ProjectTable = "ApprovalProjects";
     public const string AllPartition = "all";
-    private const int MaxAttempts = 8;
 
     private int tablesReady;
 
@@ -189,35 +188,8 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
         row.GetDateTimeOffset("ReceivedAt") ?? DateTimeOffset.MinValue,
         JsonSerializer.Deserialize<ApprovalPart[]>(row.GetString("Parts") ?? "[]", RecordJson.Options) ?? []);
 
-    private async Task WriteIfNewerAsync(string table, TableEntity entity, long recordVersion, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var existing = await store.GetAsync(table, entity.PartitionKey, entity.RowKey, cancellationToken);
-            if (existing?.GetInt64("RecordVersion") >= recordVersion)
-            {
-                return;
-            }
-
-            try
-            {
-                if (existing is null)
-                {
-                    await store.InsertAsync(table, entity, cancellationToken);
-                }
-                else
-                {
-                    await store.ReplaceAsync(table, entity, existing.ETag ?? "*", cancellationToken);
-                }
-
-                return;
-            }
-            catch (TableStoreException e) when (e.Kind is TableErrorKind.Conflict or TableErrorKind.PreconditionFailed && attempt < MaxAttempts)
-            {
-                // Another writer got there first; look again at what it wrote.
-            }
-        }
-    }
+    private Task WriteIfNewerAsync(string table, TableEntity entity, long recordVersion, CancellationToken cancellationToken) =>
+        ProjectionRows.WriteIfNewerAsync(store, table, entity, recordVersion, cancellationToken);
 
     private async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {

@@ -26,6 +26,8 @@ public abstract class DeadlineSweepTests : IDisposable
         this.factory = factory
             .WithTime(Clock)
             .WithDeadlinesSweptByTest()
+            // The outbox sweep would enter index rows on its own when the clock moves past :30; these tests decide when.
+            .With("Timers:Disabled:1", "outbox-sweep")
             .WithServices(services => services
                 .AddSingleton<RecordingDeadlineHandler>()
                 .AddSingleton<IDeadlineHandler>(p => p.GetRequiredService<RecordingDeadlineHandler>())
