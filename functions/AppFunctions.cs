@@ -24,6 +24,7 @@ public static class AppFunctions
         AuditFunctions.Register(functions);
         CalendarAdminFunctions.Register(functions);
         DeadLetterFunctions.Register(functions);
+        OrchestrationAdminFunctions.Register(functions);
         DurableFunctions.Register(functions);
         ApprovalFunctions.Register(functions);
         LeadFunctions.Register(functions);

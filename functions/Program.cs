@@ -7,6 +7,7 @@ using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Orchestrations;
 
 // The composition root: the only place that reads the wall clock (through TimeProvider.System)
 // and that knows which adapters back the ports.
@@ -54,6 +55,10 @@ builder.Services.AddLeads(builder.Configuration);
 
 var catalogue = AppFunctions.Catalogue();
 builder.Services.AddFunctionHost(catalogue, AppFunctions.Topology(registry), builder.Configuration);
+
+// Durable Task: the local engine (sidecar over Azure Storage, Azurite by default), worker and client; Durable:* keys.
+builder.Services.AddDurableTask(catalogue, builder.Configuration);
+builder.Services.AddSingleton<Integration.Functions.Operations.OrchestrationAdmin>();
 
 var app = builder.Build();
 

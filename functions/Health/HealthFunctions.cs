@@ -7,7 +7,7 @@ namespace Integration.Functions.Health;
 /// <summary><c>GET /api/health</c>: 200 when the process and its store are ready, 503 with the failing check otherwise.</summary>
 public static class HealthFunctions
 {
-    public sealed record CheckResult(string Status, string? Description, double DurationMs);
+    public sealed record CheckResult(string Status, string? Description, double DurationMs, IReadOnlyDictionary<string, object>? Data = null);
 
     public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, CheckResult> Checks);
 
@@ -15,7 +15,7 @@ public static class HealthFunctions
     {
         ArgumentNullException.ThrowIfNull(functions);
         functions.Http("health", HttpMethods.Get, "health", GetHealth, b => b.AllowAnonymous().WithTags("Operations")
-            .WithSummary("Process and store readiness"));
+            .WithSummary("Process, store and task hub readiness"));
     }
 
     private static async Task<JsonHttpResult<HealthResponse>> GetHealth(HealthCheckService health, CancellationToken cancellationToken)
@@ -23,7 +23,7 @@ public static class HealthFunctions
         var report = await health.CheckHealthAsync(cancellationToken);
         var body = new HealthResponse(
             Name(report.Status),
-            report.Entries.ToDictionary(e => e.Key, e => new CheckResult(Name(e.Value.Status), e.Value.Description, e.Value.Duration.TotalMilliseconds)));
+            report.Entries.ToDictionary(e => e.Key, e => new CheckResult(Name(e.Value.Status), e.Value.Description, e.Value.Duration.TotalMilliseconds, e.Value.Data.Count == 0 ? null : e.Value.Data)));
         var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         return TypedResults.Json(body, statusCode: status);
     }

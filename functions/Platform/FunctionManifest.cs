@@ -44,6 +44,18 @@ public static class FunctionManifest
             ["subscriptionName"] = topic.Subscription,
             ["connection"] = ServiceBusConnection,
         }),
+        Orchestrations.OrchestrationFunction => Bindings(new JsonObject
+        {
+            ["type"] = "orchestrationTrigger",
+            ["direction"] = "in",
+            ["name"] = "context",
+        }),
+        Orchestrations.ActivityFunction => Bindings(new JsonObject
+        {
+            ["type"] = "activityTrigger",
+            ["direction"] = "in",
+            ["name"] = "input",
+        }),
         _ => throw new ArgumentOutOfRangeException(nameof(function), function, "Unknown function kind."),
     };
 

@@ -1,6 +1,6 @@
 using Integration.Benchmarks.Harness;
 using Integration.Functions.Infrastructure.AzureTables;
-using Integration.Tests.Infrastructure;
+using Integration.Functions.Platform.Orchestrations;
 
 namespace Integration.Benchmarks.Suites;
 
