@@ -6,7 +6,6 @@ using Integration.Functions.Platform;
 using Integration.Functions.Platform.Orchestrations;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using DurableHistoryEvent = DurableTask.Core.History.HistoryEvent;
 
 namespace Integration.Functions.Operations;
 
@@ -22,7 +21,7 @@ public sealed record OrchestrationPage(IReadOnlyList<OrchestrationSummary> Items
 
 public sealed record OrchestrationFailure(string ErrorType, string Message);
 
-public sealed record HistoryEntry(int EventId, string Type, DateTime Timestamp, JsonElement Details);
+public sealed record HistoryEntry(int EventId, string Type, DateTime? Timestamp, JsonElement Details);
 
 public sealed record OrchestrationDetail(
     string InstanceId,
@@ -140,8 +139,9 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
 
         // Locally the provider is asked directly (see DurableEngine.GetHistoryAsync); elsewhere, the client.
         var history = services.GetService<DurableEngine>() is { } engine
-            ? await engine.GetHistoryAsync(instanceId)
-            : [.. await orchestrations.Client.GetOrchestrationHistoryAsync(instanceId, cancellationToken)];
+            ? (await engine.GetHistoryAsync(instanceId)).EnumerateArray().Select(Entry).ToArray()
+            : (await orchestrations.Client.GetOrchestrationHistoryAsync(instanceId, cancellationToken))
+                .Select(e => Entry(JsonSerializer.SerializeToElement(e, e.GetType()))).ToArray();
         return new OrchestrationDetail(
             metadata.InstanceId,
             metadata.Name,
@@ -152,7 +152,7 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
             metadata.FailureDetails is { } failure ? new OrchestrationFailure(failure.ErrorType, failure.ErrorMessage) : null,
             metadata.CreatedAt,
             metadata.LastUpdatedAt,
-            history.Select(Entry).ToArray());
+            history);
     }
 
     /// <summary>Null when there is no such instance; otherwise its status before the request.</summary>
@@ -225,9 +225,10 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
             return 0;
         }
 
+        // The sidecar needs both ends of the creation-time range.
         var cutoff = time.GetUtcNow() - orchestrations.Options.PurgeAfter;
         var result = await orchestrations.Client.PurgeAllInstancesAsync(
-            new PurgeInstancesFilter(CreatedFrom: null, CreatedTo: cutoff, Statuses: Finished), cancellationToken);
+            new PurgeInstancesFilter(CreatedFrom: DateTimeOffset.UnixEpoch, CreatedTo: cutoff, Statuses: Finished), cancellationToken);
         logger.LogInformation("Purged {Count} finished orchestration instances created before {Cutoff:o}", result.PurgedInstanceCount, cutoff);
         return result.PurgedInstanceCount;
     }
@@ -239,6 +240,13 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
 
     private static JsonElement? Json(string? serialized) => string.IsNullOrEmpty(serialized) ? null : JsonText.ToElement(serialized);
 
-    private static HistoryEntry Entry(DurableHistoryEvent e) =>
-        new(e.EventId, e.EventType.ToString(), e.Timestamp, JsonSerializer.SerializeToElement(e, e.GetType()));
+    private static HistoryEntry Entry(JsonElement e)
+    {
+        var type = e.TryGetProperty("EventType", out var t)
+            ? t.ValueKind == JsonValueKind.Number ? ((DurableTask.Core.History.EventType)t.GetInt32()).ToString() : t.GetString() ?? "?"
+            : "?";
+        var eventId = e.TryGetProperty("EventId", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetInt32() : -1;
+        DateTime? timestamp = e.TryGetProperty("Timestamp", out var ts) && ts.ValueKind == JsonValueKind.String && ts.TryGetDateTime(out var at) ? at : null;
+        return new HistoryEntry(eventId, type, timestamp, e);
+    }
 }

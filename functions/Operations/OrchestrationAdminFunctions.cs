@@ -161,7 +161,7 @@ public static class OrchestrationAdminFunctions
     private static ProblemHttpResult NotFound(string instanceId) => Problems.NotFound($"There is no orchestration instance '{instanceId}'.");
 
     private static ProblemHttpResult Finished(string instanceId, OrchestrationRuntimeStatus status, string detail) =>
-        Problems.Conflict($"Orchestration instance '{instanceId}' is {status}. {detail}", new Dictionary<string, object?> { ["status"] = status.ToString() });
+        Problems.Conflict($"Orchestration instance '{instanceId}' is {status}. {detail}", new Dictionary<string, object?> { ["runtimeStatus"] = status.ToString() });
 
     private static ProblemHttpResult EngineOff() => TypedResults.Problem(
         "The Durable Task engine is off on this instance (Durable:Engine=Off).",

@@ -24,7 +24,7 @@ public sealed record ProbeResult(
 public sealed record ProbeStatus(string Step, DateTimeOffset? Deadline = null, DateTime? WaitsUntil = null);
 
 /// <summary>The payload of the <see cref="PlatformProbe.AcknowledgeEvent"/> event.</summary>
-public sealed record ProbeAcknowledgement(string? By);
+public sealed record ProbeAcknowledgement([property: System.Text.Json.Serialization.JsonPropertyName("by")] string? By);
 
 public sealed record ProbeDeadlineInput(DateTime From, int WorkingDays);
 

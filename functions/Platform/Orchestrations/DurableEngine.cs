@@ -52,16 +52,15 @@ public sealed partial class DurableEngine(
     public AzureStorageOrchestrationService? Service { get; private set; }
 
     /// <summary>
-    /// The history of an instance's latest execution, read from the provider: the sidecar's history call passes an empty
-    /// execution id, which the Azure Storage provider matches against nothing.
+    /// The history of an instance's latest execution as the provider stores it (JSON, one object per event), read from
+    /// the provider: the sidecar's history call passes an empty execution id, which the Azure Storage provider matches
+    /// against nothing.
     /// </summary>
-    public async Task<IReadOnlyList<DurableTask.Core.History.HistoryEvent>> GetHistoryAsync(string instanceId)
+    public async Task<System.Text.Json.JsonElement> GetHistoryAsync(string instanceId)
     {
         var service = Service ?? throw new InvalidOperationException("The Durable Task engine has not started.");
         var json = await service.GetOrchestrationHistoryAsync(instanceId, executionId: null);
-        return string.IsNullOrEmpty(json)
-            ? []
-            : DurableTask.Core.Serializing.JsonDataConverter.Default.Deserialize<List<DurableTask.Core.History.HistoryEvent>>(json);
+        return Platform.JsonText.ToElement(string.IsNullOrEmpty(json) ? "[]" : json);
     }
 
     public static bool IsValidTaskHubName(string? name) => name is not null && TaskHubName().IsMatch(name);
@@ -88,12 +87,15 @@ public sealed partial class DurableEngine(
             ContentRootPath = environment.ContentRootPath,
             EnvironmentName = environment.EnvironmentName,
         });
-        builder.Configuration.Sources.Clear();
 
-        // The app's own urls (ASPNETCORE_URLS) are not the sidecar's: it listens on its loopback port only.
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, string.Empty);
-        builder.WebHost.UseSetting("http_ports", string.Empty);
-        builder.WebHost.UseSetting("https_ports", string.Empty);
+        // None of the app's configuration applies: its urls (ASPNETCORE_URLS) are not the sidecar's loopback port.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [WebHostDefaults.ServerUrlsKey] = string.Empty,
+            ["http_ports"] = string.Empty,
+            ["https_ports"] = string.Empty,
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>
