@@ -23,5 +23,6 @@ internal static class BenchmarkSuites
         new RecordStoreSuite(),
         new AzuriteTableStoreSuite(),
         new ApprovalPullSuite(),
+        new OrchestrationSuite(),
     ];
 }
