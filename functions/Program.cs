@@ -1,6 +1,7 @@
 using Integration.Functions;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Hosting;
+using Integration.Functions.Platform.Orchestrations;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 
@@ -13,6 +14,7 @@ if (FunctionsHost.LaunchedThisProcess(args, Environment.GetEnvironmentVariable))
     worker.UseMiddleware<HttpFunctionMiddleware>();
     worker.Services.AddSingleton(FunctionIndex.ForApp); // checks every declaration at start-up, as the local host does
     worker.AddApp();
+    worker.Services.AddDurableOnFunctionsHost(worker.Configuration);
     worker.Build().Run();
     return;
 }
@@ -42,6 +44,9 @@ builder.AddApp();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
 builder.Services.AddOpenApi();
 builder.Services.AddLocalFunctionHost(FunctionIndex.ForApp);
+
+// Durable Task: the local engine (sidecar over Azure Storage, Azurite by default), worker and client; Durable:* keys.
+builder.Services.AddLocalDurableTask(FunctionIndex.ForApp, builder.Configuration);
 
 var app = builder.Build();
 

@@ -8,21 +8,21 @@ namespace Integration.Functions.Health;
 /// <summary><c>GET /api/health</c>: 200 when the process and its store are ready, 503 with the failing check otherwise.</summary>
 public sealed class HealthFunctions(HealthCheckService health)
 {
-    public sealed record CheckResult(string Status, string? Description, double DurationMs);
+    public sealed record CheckResult(string Status, string? Description, double DurationMs, IReadOnlyDictionary<string, object>? Data = null);
 
     public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, CheckResult> Checks);
 
     [Function("health")]
     [AllowAnonymous]
     [Tags("Operations")]
-    [EndpointSummary("Process and store readiness")]
+    [EndpointSummary("Process, store and task hub readiness")]
     public async Task<JsonHttpResult<HealthResponse>> GetHealth(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(cancellationToken);
         var body = new HealthResponse(
             Name(report.Status),
-            report.Entries.ToDictionary(e => e.Key, e => new CheckResult(Name(e.Value.Status), e.Value.Description, e.Value.Duration.TotalMilliseconds)));
+            report.Entries.ToDictionary(e => e.Key, e => new CheckResult(Name(e.Value.Status), e.Value.Description, e.Value.Duration.TotalMilliseconds, e.Value.Data.Count == 0 ? null : e.Value.Data)));
         var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         return TypedResults.Json(body, statusCode: status);
     }

@@ -82,10 +82,12 @@ var appSettings = {
   Messaging__ServiceBus__FullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   Azure__AuthorityHost: authorityHost
   // The Functions host resolves %Setting% timer schedules from app settings, never from appsettings.json.
-  // These three are the same in every time zone (every few seconds or minutes), so no TZ is needed.
+  // Three run every few seconds or minutes, the same in every time zone; the nightly purge runs at 03:30
+  // of the host's zone (UTC unless configured), which does not matter for a purge.
   Durable__DeadlineSweepSchedule: '*/5 * * * * *'
   Durable__OutboxSweepSchedule: '30 * * * * *'
   Connectors__ApprovalSystem__Schedule: '0 */5 * * * *'
+  Durable__PurgeSchedule: '0 30 3 * * *'
 }
 
 // Flex Consumption takes the runtime from functionAppConfig and rejects these settings; the other plans need them.

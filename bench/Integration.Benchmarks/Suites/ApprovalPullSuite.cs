@@ -82,6 +82,8 @@ internal sealed class ApprovalPullSuite : IBenchmarkSuite
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["Storage:Provider"] = "Sqlite",
                 ["Storage:DataPath"] = scratch.Path,
+                // No orchestration in this workload: the engine (and the Azurite it would start) stays out of the figure.
+                ["Durable:Engine"] = "Off",
                 ["Connectors:ApprovalSystem:BaseUrl"] = feed.BaseUrl.ToString(),
                 ["Connectors:ApprovalSystem:PageSize"] = pageSize.ToString(CultureInfo.InvariantCulture),
                 ["Connectors:ApprovalSystem:RunOnStartup"] = "true",

@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Integration.Benchmarks.Harness;
 using Integration.Functions.Infrastructure.AzureTables;
-using Integration.Tests.Infrastructure;
+using Integration.Functions.Platform.Orchestrations;
 
 namespace Integration.Benchmarks.Suites;
 

@@ -24,5 +24,6 @@ internal static class BenchmarkSuites
         new AzuriteTableStoreSuite(),
         new ApprovalPullSuite(),
         new DrawSuite(),
+        new OrchestrationSuite(),
     ];
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
 
 namespace Integration.Functions.Platform.Hosting;
 
@@ -56,6 +57,10 @@ public sealed class FunctionIndex
 
     public IEnumerable<TimerFunctionDescriptor> Timers => byName.Values.OfType<TimerFunctionDescriptor>();
 
+    public IEnumerable<OrchestrationFunctionDescriptor> Orchestrations => byName.Values.OfType<OrchestrationFunctionDescriptor>();
+
+    public IEnumerable<ActivityFunctionDescriptor> Activities => byName.Values.OfType<ActivityFunctionDescriptor>();
+
     public FunctionDescriptor? Find(string name) => byName.GetValueOrDefault(name);
 
     private static FunctionDescriptor? Describe(string name, MethodInfo method, List<string> problems)
@@ -77,9 +82,11 @@ public sealed class FunctionIndex
                 return DescribeHttp(name, method, parameter, http, problems);
             case TimerTriggerAttribute timer:
                 return DescribeTimer(name, method, parameter, timer, problems);
+            case OrchestrationTriggerAttribute:
+                return DescribeOrchestration(name, method, parameter, problems);
+            case ActivityTriggerAttribute:
+                return DescribeActivity(name, method, parameter, problems);
             default:
-                // Orchestration and activity triggers (Durable Task) are described here once the local
-                // durable worker hosts them; until then the local host would silently not run them.
                 problems.Add($"Function '{name}' ({Where(method)}) has a {BindingType(trigger!)} trigger, which the local host does not run.");
                 return null;
         }
@@ -145,6 +152,56 @@ public sealed class FunctionIndex
         return problems.Count > count ? null : new TimerFunctionDescriptor(name, method, timer.Schedule);
     }
 
+    // The wrapper sits on the TaskOrchestrator class it runs, so the local worker can register that class under the same name.
+    private static OrchestrationFunctionDescriptor? DescribeOrchestration(string name, MethodInfo method, ParameterInfo trigger, List<string> problems)
+    {
+        var count = problems.Count;
+        if (!method.IsStatic || !typeof(ITaskOrchestrator).IsAssignableFrom(method.DeclaringType))
+        {
+            problems.Add($"Function '{name}' ({Where(method)}): an orchestration trigger must be a static method of the TaskOrchestrator class it runs.");
+        }
+
+        if (trigger.ParameterType != typeof(TaskOrchestrationContext) || method.GetParameters().Length != 1)
+        {
+            problems.Add($"Function '{name}': an orchestration wrapper takes only its TaskOrchestrationContext (the input is read from it).");
+        }
+
+        return problems.Count > count ? null : new OrchestrationFunctionDescriptor(name, method, method.DeclaringType!);
+    }
+
+    private static ActivityFunctionDescriptor? DescribeActivity(string name, MethodInfo method, ParameterInfo trigger, List<string> problems)
+    {
+        var count = problems.Count;
+        if (!method.IsStatic || !typeof(ITaskActivity).IsAssignableFrom(method.DeclaringType))
+        {
+            problems.Add($"Function '{name}' ({Where(method)}): an activity trigger must be a static method of the TaskActivity class it runs.");
+        }
+        else if (ActivityInputType(method.DeclaringType!) is { } input && input != trigger.ParameterType)
+        {
+            problems.Add($"Function '{name}': the activity trigger parameter must be the activity's input type.");
+        }
+
+        foreach (var p in method.GetParameters().Where(p => p != trigger && p.ParameterType != typeof(FunctionContext)))
+        {
+            problems.Add($"Function '{name}': parameter '{p.Name}' ({p.ParameterType.Name}) cannot be bound; the activity takes its services in its constructor.");
+        }
+
+        return problems.Count > count ? null : new ActivityFunctionDescriptor(name, method, method.DeclaringType!);
+    }
+
+    private static Type? ActivityInputType(Type activity)
+    {
+        for (var type = activity; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(TaskActivity<,>))
+            {
+                return type.GetGenericArguments()[0];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The binding type the SDK writes for a trigger attribute: <c>HttpTriggerAttribute</c> is <c>httpTrigger</c>.</summary>
     public static string BindingType(Attribute trigger)
     {
@@ -182,4 +239,20 @@ public sealed record TimerFunctionDescriptor(string Name, MethodInfo Method, str
     public override string TriggerType => "timerTrigger";
 
     public override string Trigger => $"timer {Schedule}";
+}
+
+/// <summary>A Durable Task orchestrator: the <c>[OrchestrationTrigger]</c> wrapper and the class it runs.</summary>
+public sealed record OrchestrationFunctionDescriptor(string Name, MethodInfo Method, Type Orchestrator) : FunctionDescriptor(Name, Method)
+{
+    public override string TriggerType => "orchestrationTrigger";
+
+    public override string Trigger => "orchestration";
+}
+
+/// <summary>A Durable Task activity: the <c>[ActivityTrigger]</c> wrapper and the class it runs.</summary>
+public sealed record ActivityFunctionDescriptor(string Name, MethodInfo Method, Type Activity) : FunctionDescriptor(Name, Method)
+{
+    public override string TriggerType => "activityTrigger";
+
+    public override string Trigger => "activity";
 }

@@ -1,10 +1,11 @@
+using Integration.Functions.Platform.Orchestrations;
 using Integration.Tests.Support;
 using Xunit;
 
 namespace Integration.Tests.Infrastructure;
 
 /// <summary>
-/// Runs the Azurite table service pinned in tests/azurite for the tests of one collection.
+/// Runs the Azurite table service pinned in shared/azurite for the tests of one collection.
 /// A machine without Node.js, or an Azurite that does not start, fails the tests: the Azure adapter must never go untested.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime

@@ -25,6 +25,9 @@ public class PlatformFactory : WebApplicationFactory<Program>
 
         // Development points the pull at the built-in sample feed; tests pull only where they say so.
         settings["Connectors:ApprovalSystem:BaseUrl"] = "";
+
+        // Most tests exercise no orchestration: they skip the Durable Task engine (and its Azurite) unless they turn it on.
+        settings["Durable:Engine"] = "Off";
     }
 
     public string Environment { get; }

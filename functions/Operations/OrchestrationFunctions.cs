@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Integration.Domain.Kernel;
+using Integration.Functions.Identity;
+using Integration.Functions.Operations.Probe;
+using Integration.Functions.Platform;
+using Integration.Functions.Platform.Orchestrations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Integration.Functions.Operations;
+
+/// <summary>The operator's view of the task hub: list, inspect, terminate, purge, probe; and the purge timer.</summary>
+public sealed class OrchestrationFunctions(Orchestrations orchestrations, OrchestrationAdmin admin)
+{
+    public sealed record Accepted(string InstanceId, string Status, string Location);
+
+    [Function("admin-orchestrations")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Orchestration instances by name, status and creation time, with their custom status")]
+    public async Task<IResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/orchestrations")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var q = request.Query;
+        var (query, errors) = OrchestrationListQuery.Read(q["name"], q["status"], q["createdFrom"], q["createdTo"], q["pageSize"], q["pageToken"]);
+        if (query is null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        return orchestrations.Enabled ? TypedResults.Ok(await admin.ListAsync(query, cancellationToken)) : EngineOff();
+    }
+
+    [Function("admin-orchestration-probe")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Start a platform-probe orchestration")]
+    public async Task<IResult> StartProbe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/probe")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        if (await RequestBody.ReadJsonAsync(request, errors, cancellationToken) is not { } body)
+        {
+            return Problems.Validation(errors);
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("$", "must be a JSON object.");
+            return Problems.Validation(errors);
+        }
+
+        var input = new ProbeInput(
+            OptionalInt(body, "workingDays", 3, 1, 30, errors, "must be from 1 to 30."),
+            OptionalInt(body, "waitSeconds", 300, 1, 86_400, errors, "must be from 1 to 86400 (a day)."),
+            OptionalInt(body, "effectDelayMs", 0, 0, 60_000, errors, "must be from 0 to 60000."));
+        string? instanceId = null;
+        if (body.TryGetProperty("instanceId", out var id) && id.ValueKind != JsonValueKind.Null)
+        {
+            instanceId = id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+            if (instanceId is null || instanceId.Length is 0 or > 100 || instanceId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            {
+                errors.Add("instanceId", "must be 1 to 100 letters, digits, '-', '_' or '.'.");
+            }
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+
+        if (!orchestrations.Enabled)
+        {
+            return EngineOff();
+        }
+
+        instanceId ??= admin.NewProbeId();
+        return await admin.StartProbeAsync(instanceId, input, cancellationToken)
+            ? TypedResults.Accepted(Location(instanceId), new Accepted(instanceId, "started", Location(instanceId)))
+            : Problems.Conflict($"An orchestration instance '{instanceId}' already exists.");
+    }
+
+    [Function("admin-orchestration-get")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("An orchestration instance with its history")]
+    public async Task<IResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/orchestrations/{instanceId}")] HttpRequest request, string instanceId, CancellationToken cancellationToken)
+    {
+        if (!orchestrations.Enabled)
+        {
+            return EngineOff();
+        }
+
+        var detail = await admin.GetAsync(instanceId, cancellationToken);
+        return detail is null ? NotFound(instanceId) : TypedResults.Ok(detail);
+    }
+
+    [Function("admin-orchestration-terminate")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Terminate a running orchestration instance")]
+    public async Task<IResult> Terminate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/{instanceId}/terminate")] HttpRequest request, string instanceId, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        if (await RequestBody.ReadJsonAsync(request, errors, cancellationToken) is not { } body)
+        {
+            return Problems.Validation(errors);
+        }
+
+        string? reason = null;
+        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("reason", out var r) && r.ValueKind != JsonValueKind.Null)
+        {
+            reason = r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            if (reason is null)
+            {
+                errors.Add("reason", "must be a string.");
+            }
+        }
+        else if (body.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add("$", "must be a JSON object.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+
+        if (!orchestrations.Enabled)
+        {
+            return EngineOff();
+        }
+
+        var before = await admin.TerminateAsync(instanceId, reason, cancellationToken);
+        return before switch
+        {
+            null => NotFound(instanceId),
+            var status when OrchestrationAdmin.Finished.Contains(status.Value) => Finished(instanceId, status.Value, "It has already finished; nothing was changed."),
+            _ => TypedResults.Accepted(Location(instanceId), new Accepted(instanceId, "terminating", Location(instanceId))),
+        };
+    }
+
+    [Function("admin-orchestration-event")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Raise an external event (JSON body as its payload)")]
+    public async Task<IResult> RaiseEvent(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/{instanceId}/events/{eventName}")] HttpRequest request,
+        string instanceId, string eventName, CancellationToken cancellationToken)
+    {
+        JsonElement? payload = null;
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            var errors = new FieldErrors();
+            payload = await RequestBody.ReadJsonAsync(request, errors, cancellationToken);
+            if (payload is null)
+            {
+                return Problems.Validation(errors);
+            }
+        }
+
+        if (!orchestrations.Enabled)
+        {
+            return EngineOff();
+        }
+
+        return await admin.RaiseEventAsync(instanceId, eventName, payload, cancellationToken)
+            ? TypedResults.Accepted(Location(instanceId), new Accepted(instanceId, "event-raised", Location(instanceId)))
+            : NotFound(instanceId);
+    }
+
+    [Function("admin-orchestration-purge")]
+    [Authorize(Policy = RoleNames.Admin)]
+    [Tags("Operations")]
+    [EndpointSummary("Purge a finished orchestration instance and its history")]
+    public async Task<IResult> Purge(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/orchestrations/{instanceId}")] HttpRequest request, string instanceId, CancellationToken cancellationToken)
+    {
+        if (!orchestrations.Enabled)
+        {
+            return EngineOff();
+        }
+
+        var status = await admin.PurgeAsync(instanceId, cancellationToken);
+        return status switch
+        {
+            null => NotFound(instanceId),
+            var s when OrchestrationAdmin.Finished.Contains(s.Value) => TypedResults.NoContent(),
+            var s => Finished(instanceId, s.Value, "Only a finished instance can be purged: terminate it first."),
+        };
+    }
+
+    /// <summary>Purges instances finished longer ago than <c>Durable:PurgeAfter</c> (<c>Durable:PurgeSchedule</c>).</summary>
+    [Function("orchestration-purge")]
+    public async Task PurgeFinished([TimerTrigger("%Durable:PurgeSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        await admin.PurgeFinishedAsync(cancellationToken);
+
+    private static int OptionalInt(JsonElement body, string field, int fallback, int min, int max, FieldErrors errors, string rule)
+    {
+        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return fallback;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= min && n <= max)
+        {
+            return n;
+        }
+
+        errors.Add(field, rule);
+        return fallback;
+    }
+
+    private static string Location(string instanceId) => $"/api/admin/orchestrations/{Uri.EscapeDataString(instanceId)}";
+
+    private static ProblemHttpResult NotFound(string instanceId) => Problems.NotFound($"There is no orchestration instance '{instanceId}'.");
+
+    private static ProblemHttpResult Finished(string instanceId, OrchestrationRuntimeStatus status, string detail) =>
+        Problems.Conflict($"Orchestration instance '{instanceId}' is {status}. {detail}", new Dictionary<string, object?> { ["runtimeStatus"] = status.ToString() });
+
+    private ProblemHttpResult EngineOff() => TypedResults.Problem(
+        orchestrations.Options.Engine == DurableEngineMode.Off
+            ? "The Durable Task engine is off on this instance (Durable:Engine=Off)."
+            : "This process has no Durable Task client: under the Functions host the orchestration endpoints are not wired to the extension's client yet.",
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Orchestrations are not available");
+}

@@ -1,0 +1,125 @@
+using Integration.Functions.Platform.Hosting;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Platform.Orchestrations;
+
+/// <summary>Thrown when an orchestration is asked of a process whose engine is off (<c>Durable:Engine=Off</c>).</summary>
+public sealed class DurableEngineOffException()
+    : InvalidOperationException("The Durable Task engine is off on this instance (Durable:Engine=Off).");
+
+/// <summary>
+/// The functions' way to the task hub: the client when this process has one, a clear refusal when it does not
+/// (<c>Durable:Engine=Off</c>, or under the Functions host, where the client comes only through a <c>[DurableClient]</c> binding).
+/// </summary>
+public sealed class Orchestrations(IOptions<DurableOptions> options, IServiceProvider services)
+{
+    public bool Enabled => options.Value.Engine != DurableEngineMode.Off && services.GetService<DurableTaskClient>() is not null;
+
+    public string TaskHub => options.Value.TaskHub;
+
+    public DurableOptions Options => options.Value;
+
+    public DurableTaskClient Client => Enabled
+        ? services.GetRequiredService<DurableTaskClient>()
+        : throw new DurableEngineOffException();
+}
+
+public static class DurableServiceCollectionExtensions
+{
+    /// <summary>
+    /// The Durable Task engine of this process (see <see cref="DurableEngine"/>), a worker running the index's
+    /// orchestrators and activities under their function names, and a client, both connected to the sidecar over one
+    /// loopback channel.
+    /// </summary>
+    public static IServiceCollection AddLocalDurableTask(this IServiceCollection services, FunctionIndex index, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddDurableOperations(configuration);
+        var options = configuration.GetSection(DurableOptions.Section).Get<DurableOptions>() ?? new DurableOptions();
+        if (options.Engine == DurableEngineMode.Off)
+        {
+            return services;
+        }
+
+        var endpoint = new SidecarEndpoint(options.SidecarPort == 0 ? AzuriteProcess.FreeLoopbackPort() : options.SidecarPort);
+        services.AddSingleton(endpoint);
+        services.AddSingleton<DurableEngine>();
+        services.AddHostedService(provider => provider.GetRequiredService<DurableEngine>());
+        services.AddDurableTaskWorker(worker =>
+        {
+            worker.AddTasks(index.AddTasksTo);
+            worker.UseGrpc(endpoint.Channel);
+        });
+        services.AddDurableTaskClient(client => client.UseGrpc(endpoint.Channel));
+        return services;
+    }
+
+    /// <summary>
+    /// Under the Functions host the Durable extension runs the task hub and the <c>[OrchestrationTrigger]</c> and
+    /// <c>[ActivityTrigger]</c> wrappers itself; the app registers no engine, worker or client, only the options,
+    /// the admin service and the health check. The admin endpoints answer 503 there until they take a
+    /// <c>[DurableClient]</c> (docs/architecture.md, "Orchestrations under the Functions host").
+    /// </summary>
+    public static IServiceCollection AddDurableOnFunctionsHost(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddDurableOperations(configuration);
+
+    private static IServiceCollection AddDurableOperations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DurableOptions>()
+            .Bind(configuration.GetSection(DurableOptions.Section))
+            .Validate(o => DurableEngine.IsValidTaskHubName(o.TaskHub), "Durable:TaskHub must be 3 to 45 letters and digits, starting with a letter.")
+            .Validate(o => o.WorkItemVisibilityTimeout >= TimeSpan.FromSeconds(5) && o.WorkItemVisibilityTimeout <= TimeSpan.FromMinutes(10), "Durable:WorkItemVisibilityTimeout must be between 00:00:05 and 00:10:00.")
+            .Validate(o => o.PurgeAfter >= TimeSpan.FromHours(1), "Durable:PurgeAfter must be at least 01:00:00.")
+            .Validate(o => o.PartitionCount is >= 1 and <= 16, "Durable:PartitionCount must be between 1 and 16.")
+            .ValidateOnStart();
+        services.AddSingleton<Orchestrations>();
+        services.AddSingleton<Operations.OrchestrationAdmin>();
+        services.AddHealthChecks().AddCheck<TaskHubHealthCheck>("taskHub");
+        return services;
+    }
+}
+
+/// <summary>The task hub answers a query through the sidecar within a few seconds; its name is reported either way.</summary>
+public sealed class TaskHubHealthCheck(Orchestrations orchestrations, IServiceProvider services) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object> { ["taskHub"] = orchestrations.TaskHub };
+        if (!orchestrations.Enabled)
+        {
+            data["reachable"] = false;
+            return HealthCheckResult.Healthy(orchestrations.Options.Engine == DurableEngineMode.Off
+                ? "The Durable Task engine is off on this instance."
+                : "The task hub is the Functions host's; this process has no client of its own.", data);
+        }
+
+        if (services.GetService<DurableEngine>() is { } engine)
+        {
+            data["storage"] = engine.Storage;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            await foreach (var _ in orchestrations.Client.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1 }).AsPages().WithCancellation(timeout.Token))
+            {
+                break;
+            }
+
+            data["reachable"] = true;
+            return HealthCheckResult.Healthy($"Task hub '{orchestrations.TaskHub}' answered.", data);
+        }
+#pragma warning disable CA1031 // Any failure to reach the task hub is what this check reports.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            data["reachable"] = false;
+            return HealthCheckResult.Unhealthy($"Task hub '{orchestrations.TaskHub}' cannot be reached: {e.GetType().Name}: {e.Message}", data: data);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Integration.Functions.Operations;
+using Integration.Functions.Operations.Probe;
+using Integration.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Integration.Tests.Orchestrations;
+
+/// <summary>
+/// The engine as the app runs it: the sidecar over the Azure Storage provider on Azurite, the worker and client in the
+/// app, driven through the admin endpoints.
+/// </summary>
+[Collection(nameof(DurableAzuriteCollection))]
+public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Fails without <c>SidecarCompatibleOrchestrationService</c>: the parent's history could not be loaded again after it
+    /// started its child, and the child's start message could not be read, so neither would complete.
+    /// </summary>
+    [Fact]
+    public async Task A_probe_with_a_sub_orchestration_completes_on_Azure_Storage_and_its_history_reads_back()
+    {
+        using var platform = Platform();
+        using var admin = platform.ClientFor("admin");
+        var ct = TestContext.Current.CancellationToken;
+
+        var started = await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "probe-sub", waitSeconds = 1 }, ct);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var detail = await WaitForStatusAsync(admin, "probe-sub", "Completed", ct);
+
+        var output = detail.GetProperty("output");
+        Assert.Equal("echo:probe-sub", output.GetProperty("Echo").GetString());
+        Assert.False(output.GetProperty("Acknowledged").GetBoolean());
+        var events = detail.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToArray();
+        Assert.Contains("SubOrchestrationInstanceCreated", events);
+        Assert.Contains("SubOrchestrationInstanceCompleted", events);
+        Assert.Contains("TimerFired", events);
+        Assert.Equal("Completed", (await WaitForStatusAsync(admin, "probe-sub-echo", "Completed", ct)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Operators_list_inspect_terminate_and_purge_instances()
+    {
+        using var platform = Platform();
+        using var admin = platform.ClientFor("admin");
+        var ct = TestContext.Current.CancellationToken;
+
+        await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "probe-waits", waitSeconds = 3600 }, ct);
+        var waiting = await WaitForStepAsync(admin, "probe-waits", "waiting-for-acknowledgement", ct);
+        Assert.Equal("Running", waiting.GetProperty("status").GetString());
+
+        var listed = await admin.GetFromJsonAsync<JsonElement>("/api/admin/orchestrations?name=platform-probe&status=Running,Pending", ct);
+        var item = Assert.Single(listed.GetProperty("items").EnumerateArray());
+        Assert.Equal("probe-waits", item.GetProperty("instanceId").GetString());
+        Assert.Equal("waiting-for-acknowledgement", item.GetProperty("customStatus").GetProperty("Step").GetString());
+        var none = await admin.GetFromJsonAsync<JsonElement>("/api/admin/orchestrations?status=Completed", ct);
+        Assert.Empty(none.GetProperty("items").EnumerateArray());
+        var later = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/orchestrations?createdFrom={Uri.EscapeDataString(TimeProvider.System.GetUtcNow().AddHours(1).ToString("o"))}", ct);
+        Assert.Empty(later.GetProperty("items").EnumerateArray());
+
+        var purgeRunning = await admin.DeleteAsync("/api/admin/orchestrations/probe-waits", ct);
+        await purgeRunning.ReadProblemAsync(HttpStatusCode.Conflict);
+
+        var terminate = await admin.PostAsJsonAsync("/api/admin/orchestrations/probe-waits/terminate", new { reason = "drill over" }, ct);
+        Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
+        await WaitForStatusAsync(admin, "probe-waits", "Terminated", ct);
+        var again = await admin.PostAsJsonAsync("/api/admin/orchestrations/probe-waits/terminate", new { reason = "again" }, ct);
+        await again.ReadProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/admin/orchestrations/probe-waits", ct)).StatusCode);
+        await (await admin.GetAsync("/api/admin/orchestrations/probe-waits", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.DeleteAsync("/api/admin/orchestrations/probe-waits", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_purge_timer_removes_finished_instances_older_than_PurgeAfter_and_keeps_running_ones()
+    {
+        var clock = new ManualTimeProvider(TimeProvider.System.GetUtcNow());
+        using var platform = Platform().WithTime(clock);
+        using var admin = platform.ClientFor("admin");
+        var ct = TestContext.Current.CancellationToken;
+
+        await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "probe-old", waitSeconds = 1 }, ct);
+        await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "probe-running", waitSeconds = 3600 }, ct);
+        await WaitForStatusAsync(admin, "probe-old", "Completed", ct);
+        await WaitForStepAsync(admin, "probe-running", "waiting-for-acknowledgement", ct);
+
+        var purger = platform.Services.GetRequiredService<OrchestrationAdmin>();
+        Assert.Equal(0, await purger.PurgeFinishedAsync(ct));
+        clock.Advance(TimeSpan.FromDays(31));
+        Assert.True(await purger.PurgeFinishedAsync(ct) >= 2, "the probe and its child are purged");
+
+        await (await admin.GetAsync("/api/admin/orchestrations/probe-old", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/orchestrations/probe-running", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_reports_the_task_hub_and_bad_requests_get_every_field_error()
+    {
+        var hub = DurableAzuriteFixture.NewTaskHub();
+        using var platform = Platform(hub);
+        using var admin = platform.ClientFor("admin");
+        var ct = TestContext.Current.CancellationToken;
+
+        var health = await platform.CreateClient().GetFromJsonAsync<JsonElement>("/api/health", ct);
+        var taskHub = health.GetProperty("checks").GetProperty("taskHub");
+        Assert.Equal("healthy", taskHub.GetProperty("status").GetString());
+        Assert.Equal(hub, taskHub.GetProperty("data").GetProperty("taskHub").GetString());
+        Assert.True(taskHub.GetProperty("data").GetProperty("reachable").GetBoolean());
+
+        var list = await (await admin.GetAsync("/api/admin/orchestrations?status=Running,Sleeping&createdFrom=yesterday&pageSize=500", ct)).ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["createdFrom", "pageSize", "status"], list.ErrorFields());
+        Assert.Contains("Sleeping", list.GetProperty("errors").GetProperty("status")[0].GetString(), StringComparison.Ordinal);
+
+        var probe = await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "no spaces", workingDays = 0, waitSeconds = 0, effectDelayMs = -1 }, ct);
+        Assert.Equal(["effectDelayMs", "instanceId", "waitSeconds", "workingDays"], (await probe.ReadProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+
+        using var housing = platform.ClientFor("housing");
+        Assert.Equal(HttpStatusCode.Forbidden, (await housing.GetAsync("/api/admin/orchestrations", ct)).StatusCode);
+        await (await admin.GetAsync("/api/admin/orchestrations/nobody", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        var badEvent = await admin.PostAsync("/api/admin/orchestrations/nobody/events/probe-ack", new StringContent("{", System.Text.Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(["$"], (await badEvent.ReadProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+    }
+
+    [Fact]
+    public async Task With_the_engine_off_the_orchestration_endpoints_say_so()
+    {
+        using var platform = new PlatformFactory();
+        using var admin = platform.ClientFor("admin");
+        var ct = TestContext.Current.CancellationToken;
+
+        await (await admin.GetAsync("/api/admin/orchestrations", ct)).ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await (await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { }, ct)).ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var health = await platform.CreateClient().GetAsync("/api/health", ct);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    private PlatformFactory Platform(string? hub = null) => new PlatformFactory()
+        .With("Durable:Engine", "Local")
+        .With("Durable:StorageConnectionString", azurite.ConnectionString)
+        .With("Durable:TaskHub", hub ?? DurableAzuriteFixture.NewTaskHub());
+
+    internal static async Task<JsonElement> WaitForStatusAsync(HttpClient admin, string instanceId, string status, CancellationToken ct) =>
+        await WaitForAsync(admin, instanceId, d => d.GetProperty("status").GetString() == status, $"status {status}", ct);
+
+    internal static async Task<JsonElement> WaitForStepAsync(HttpClient admin, string instanceId, string step, CancellationToken ct) =>
+        await WaitForAsync(
+            admin,
+            instanceId,
+            d => d.GetProperty("customStatus") is { ValueKind: JsonValueKind.Object } s && s.GetProperty("Step").GetString() == step,
+            $"step {step}",
+            ct);
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient admin, string instanceId, Func<JsonElement, bool> done, string what, CancellationToken ct)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var last = "nothing";
+        while (waited.Elapsed < Patience)
+        {
+            var response = await admin.GetAsync($"/api/admin/orchestrations/{instanceId}", ct);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var detail = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+                if (done(detail))
+                {
+                    return detail;
+                }
+
+                last = detail.GetProperty("status").GetString() ?? "?";
+            }
+            else
+            {
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        Assert.Fail($"{instanceId} did not reach {what} within {Patience} (last seen: {last}).");
+        return default;
+    }
+}
