@@ -97,14 +97,18 @@ public sealed record OrchestrationListQuery(
     }
 }
 
-/// <summary>What the operations endpoints do with the task hub; the functions themselves only translate HTTP.</summary>
+/// <summary>
+/// What the operations endpoints do with the task hub, through the client the function was bound (the extension's
+/// under the Functions host, the local engine's otherwise); the functions themselves only translate HTTP.
+/// </summary>
 public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvider time, IServiceProvider services, ILogger<OrchestrationAdmin> logger)
 {
     public static readonly IReadOnlyList<OrchestrationRuntimeStatus> Finished =
         [OrchestrationRuntimeStatus.Completed, OrchestrationRuntimeStatus.Failed, OrchestrationRuntimeStatus.Terminated];
 
-    public async Task<OrchestrationPage> ListAsync(OrchestrationListQuery query, CancellationToken cancellationToken)
+    public async Task<OrchestrationPage> ListAsync(DurableTaskClient client, OrchestrationListQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(query);
         var hubQuery = new OrchestrationQuery
         {
@@ -117,7 +121,7 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
         };
 
         // The task hub filters by status and creation time; the name is filtered here, so a page may come back short.
-        await foreach (var page in orchestrations.Client.GetAllInstancesAsync(hubQuery).AsPages(query.PageToken, query.PageSize).WithCancellation(cancellationToken))
+        await foreach (var page in client.GetAllInstancesAsync(hubQuery).AsPages(query.PageToken, query.PageSize).WithCancellation(cancellationToken))
         {
             var items = page.Values
                 .Where(m => query.Name is null || string.Equals(m.Name, query.Name, StringComparison.OrdinalIgnoreCase))
@@ -129,9 +133,10 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
         return new OrchestrationPage([], null);
     }
 
-    public async Task<OrchestrationDetail?> GetAsync(string instanceId, CancellationToken cancellationToken)
+    public async Task<OrchestrationDetail?> GetAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
     {
-        var metadata = await orchestrations.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        ArgumentNullException.ThrowIfNull(client);
+        var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         if (metadata is null)
         {
             return null;
@@ -140,7 +145,7 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
         // Locally the provider is asked directly (see DurableEngine.GetHistoryAsync); elsewhere, the client.
         var history = services.GetService<DurableEngine>() is { } engine
             ? (await engine.GetHistoryAsync(instanceId)).EnumerateArray().Select(Entry).ToArray()
-            : (await orchestrations.Client.GetOrchestrationHistoryAsync(instanceId, cancellationToken))
+            : (await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken))
                 .Select(e => Entry(JsonSerializer.SerializeToElement(e, e.GetType()))).ToArray();
         return new OrchestrationDetail(
             metadata.InstanceId,
@@ -156,9 +161,10 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
     }
 
     /// <summary>Null when there is no such instance; otherwise its status before the request.</summary>
-    public async Task<OrchestrationRuntimeStatus?> TerminateAsync(string instanceId, string? reason, CancellationToken cancellationToken)
+    public async Task<OrchestrationRuntimeStatus?> TerminateAsync(DurableTaskClient client, string instanceId, string? reason, CancellationToken cancellationToken)
     {
-        var metadata = await orchestrations.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        ArgumentNullException.ThrowIfNull(client);
+        var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
         if (metadata is null)
         {
             return null;
@@ -166,16 +172,17 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
 
         if (!Finished.Contains(metadata.RuntimeStatus))
         {
-            await orchestrations.Client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions { Output = reason }, cancellationToken);
+            await client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions { Output = reason }, cancellationToken);
         }
 
         return metadata.RuntimeStatus;
     }
 
     /// <summary>Null when there is no such instance; otherwise its status (purged only when finished).</summary>
-    public async Task<OrchestrationRuntimeStatus?> PurgeAsync(string instanceId, CancellationToken cancellationToken)
+    public async Task<OrchestrationRuntimeStatus?> PurgeAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
     {
-        var metadata = await orchestrations.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        ArgumentNullException.ThrowIfNull(client);
+        var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
         if (metadata is null)
         {
             return null;
@@ -183,34 +190,36 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
 
         if (Finished.Contains(metadata.RuntimeStatus))
         {
-            await orchestrations.Client.PurgeInstanceAsync(instanceId, cancellation: cancellationToken);
+            await client.PurgeInstanceAsync(instanceId, cancellation: cancellationToken);
         }
 
         return metadata.RuntimeStatus;
     }
 
     /// <summary>False when there is no such instance.</summary>
-    public async Task<bool> RaiseEventAsync(string instanceId, string eventName, JsonElement? payload, CancellationToken cancellationToken)
+    public async Task<bool> RaiseEventAsync(DurableTaskClient client, string instanceId, string eventName, JsonElement? payload, CancellationToken cancellationToken)
     {
-        var metadata = await orchestrations.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        ArgumentNullException.ThrowIfNull(client);
+        var metadata = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
         if (metadata is null)
         {
             return false;
         }
 
-        await orchestrations.Client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
+        await client.RaiseEventAsync(instanceId, eventName, payload, cancellationToken);
         return true;
     }
 
     /// <summary>Starts a probe; false when an instance with that id already exists.</summary>
-    public async Task<bool> StartProbeAsync(string instanceId, ProbeInput input, CancellationToken cancellationToken)
+    public async Task<bool> StartProbeAsync(DurableTaskClient client, string instanceId, ProbeInput input, CancellationToken cancellationToken)
     {
-        if (await orchestrations.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
+        ArgumentNullException.ThrowIfNull(client);
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
         {
             return false;
         }
 
-        await orchestrations.Client.ScheduleNewOrchestrationInstanceAsync(
+        await client.ScheduleNewOrchestrationInstanceAsync(
             PlatformProbe.Name, input, new StartOrchestrationOptions { InstanceId = instanceId }, cancellationToken);
         return true;
     }
@@ -218,16 +227,12 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
     public string NewProbeId() => $"probe-{time.GetUtcNow():yyyyMMdd-HHmmss-fff}";
 
     /// <summary>Purges finished instances created before <c>Durable:PurgeAfter</c> ago; returns how many.</summary>
-    public async Task<int> PurgeFinishedAsync(CancellationToken cancellationToken)
+    public async Task<int> PurgeFinishedAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (!orchestrations.Enabled)
-        {
-            return 0;
-        }
-
+        ArgumentNullException.ThrowIfNull(client);
         // The sidecar needs both ends of the creation-time range.
         var cutoff = time.GetUtcNow() - orchestrations.Options.PurgeAfter;
-        var result = await orchestrations.Client.PurgeAllInstancesAsync(
+        var result = await client.PurgeAllInstancesAsync(
             new PurgeInstancesFilter(CreatedFrom: DateTimeOffset.UnixEpoch, CreatedTo: cutoff, Statuses: Finished), cancellationToken);
         logger.LogInformation("Purged {Count} finished orchestration instances created before {Cutoff:o}", result.PurgedInstanceCount, cutoff);
         return result.PurgedInstanceCount;

@@ -7,11 +7,16 @@ using Integration.Functions.Platform.Orchestrations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Operations;
 
-/// <summary>The operator's view of the task hub: list, inspect, terminate, purge, probe; and the purge timer.</summary>
-public sealed class OrchestrationFunctions(Orchestrations orchestrations, OrchestrationAdmin admin)
+/// <summary>
+/// The operator's view of the task hub: list, inspect, terminate, purge, probe; and the purge timer. The client is a
+/// <c>[DurableClient]</c> binding: the Durable extension's under the Functions host, the local engine's under the local
+/// host, and null only when the local engine is off (<c>Durable:Engine=Off</c>).
+/// </summary>
+public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, OrchestrationAdmin admin)
 {
     public sealed record Accepted(string InstanceId, string Status, string Location);
 
@@ -20,7 +25,7 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
     [Tags("Operations")]
     [EndpointSummary("Orchestration instances by name, status and creation time, with their custom status")]
     public async Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/orchestrations")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/orchestrations")] HttpRequest request, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var q = request.Query;
         var (query, errors) = OrchestrationListQuery.Read(q["name"], q["status"], q["createdFrom"], q["createdTo"], q["pageSize"], q["pageToken"]);
@@ -29,7 +34,7 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
             return Problems.Validation(errors);
         }
 
-        return orchestrations.Enabled ? TypedResults.Ok(await admin.ListAsync(query, cancellationToken)) : EngineOff();
+        return client is null ? EngineOff() : TypedResults.Ok(await admin.ListAsync(client, query, cancellationToken));
     }
 
     [Function("admin-orchestration-probe")]
@@ -37,7 +42,7 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
     [Tags("Operations")]
     [EndpointSummary("Start a platform-probe orchestration")]
     public async Task<IResult> StartProbe(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/probe")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/probe")] HttpRequest request, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         if (await RequestBody.ReadJsonAsync(request, errors, cancellationToken) is not { } body)
@@ -70,13 +75,13 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
             return Problems.Validation(errors);
         }
 
-        if (!orchestrations.Enabled)
+        if (client is null)
         {
             return EngineOff();
         }
 
         instanceId ??= admin.NewProbeId();
-        return await admin.StartProbeAsync(instanceId, input, cancellationToken)
+        return await admin.StartProbeAsync(client, instanceId, input, cancellationToken)
             ? TypedResults.Accepted(Location(instanceId), new Accepted(instanceId, "started", Location(instanceId)))
             : Problems.Conflict($"An orchestration instance '{instanceId}' already exists.");
     }
@@ -86,14 +91,14 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
     [Tags("Operations")]
     [EndpointSummary("An orchestration instance with its history")]
     public async Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/orchestrations/{instanceId}")] HttpRequest request, string instanceId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/orchestrations/{instanceId}")] HttpRequest request, string instanceId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
-        if (!orchestrations.Enabled)
+        if (client is null)
         {
             return EngineOff();
         }
 
-        var detail = await admin.GetAsync(instanceId, cancellationToken);
+        var detail = await admin.GetAsync(client, instanceId, cancellationToken);
         return detail is null ? NotFound(instanceId) : TypedResults.Ok(detail);
     }
 
@@ -102,7 +107,7 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
     [Tags("Operations")]
     [EndpointSummary("Terminate a running orchestration instance")]
     public async Task<IResult> Terminate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/{instanceId}/terminate")] HttpRequest request, string instanceId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/{instanceId}/terminate")] HttpRequest request, string instanceId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         if (await RequestBody.ReadJsonAsync(request, errors, cancellationToken) is not { } body)
@@ -129,12 +134,12 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
             return Problems.Validation(errors);
         }
 
-        if (!orchestrations.Enabled)
+        if (client is null)
         {
             return EngineOff();
         }
 
-        var before = await admin.TerminateAsync(instanceId, reason, cancellationToken);
+        var before = await admin.TerminateAsync(client, instanceId, reason, cancellationToken);
         return before switch
         {
             null => NotFound(instanceId),
@@ -149,7 +154,7 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
     [EndpointSummary("Raise an external event (JSON body as its payload)")]
     public async Task<IResult> RaiseEvent(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/{instanceId}/events/{eventName}")] HttpRequest request,
-        string instanceId, string eventName, CancellationToken cancellationToken)
+        string instanceId, string eventName, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         JsonElement? payload = null;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
@@ -162,12 +167,12 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
             }
         }
 
-        if (!orchestrations.Enabled)
+        if (client is null)
         {
             return EngineOff();
         }
 
-        return await admin.RaiseEventAsync(instanceId, eventName, payload, cancellationToken)
+        return await admin.RaiseEventAsync(client, instanceId, eventName, payload, cancellationToken)
             ? TypedResults.Accepted(Location(instanceId), new Accepted(instanceId, "event-raised", Location(instanceId)))
             : NotFound(instanceId);
     }
@@ -177,14 +182,14 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
     [Tags("Operations")]
     [EndpointSummary("Purge a finished orchestration instance and its history")]
     public async Task<IResult> Purge(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/orchestrations/{instanceId}")] HttpRequest request, string instanceId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/orchestrations/{instanceId}")] HttpRequest request, string instanceId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
-        if (!orchestrations.Enabled)
+        if (client is null)
         {
             return EngineOff();
         }
 
-        var status = await admin.PurgeAsync(instanceId, cancellationToken);
+        var status = await admin.PurgeAsync(client, instanceId, cancellationToken);
         return status switch
         {
             null => NotFound(instanceId),
@@ -195,8 +200,15 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
 
     /// <summary>Purges instances finished longer ago than <c>Durable:PurgeAfter</c> (<c>Durable:PurgeSchedule</c>).</summary>
     [Function("orchestration-purge")]
-    public async Task PurgeFinished([TimerTrigger("%Durable:PurgeSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        await admin.PurgeFinishedAsync(cancellationToken);
+    public async Task PurgeFinished(
+        [TimerTrigger("%Durable:PurgeSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
+    {
+        // Null only locally with Durable:Engine=Off: there is no task hub to purge.
+        if (client is not null)
+        {
+            await admin.PurgeFinishedAsync(client, cancellationToken);
+        }
+    }
 
     private static int OptionalInt(JsonElement body, string field, int fallback, int min, int max, FieldErrors errors, string rule)
     {
@@ -222,9 +234,9 @@ public sealed class OrchestrationFunctions(Orchestrations orchestrations, Orches
         Problems.Conflict($"Orchestration instance '{instanceId}' is {status}. {detail}", new Dictionary<string, object?> { ["runtimeStatus"] = status.ToString() });
 
     private ProblemHttpResult EngineOff() => TypedResults.Problem(
-        orchestrations.Options.Engine == DurableEngineMode.Off
+        options.Value.Engine == DurableEngineMode.Off
             ? "The Durable Task engine is off on this instance (Durable:Engine=Off)."
-            : "This process has no Durable Task client: under the Functions host the orchestration endpoints are not wired to the extension's client yet.",
+            : "This process has no Durable Task client.",
         statusCode: StatusCodes.Status503ServiceUnavailable,
         title: "Orchestrations are not available");
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Integration.Functions.Platform.Hosting;
 
@@ -112,11 +113,11 @@ public sealed class FunctionIndex
             problems.Add($"Function '{name}': the authorization level must be Anonymous; callers are authenticated by the app, not by function keys.");
         }
 
-        foreach (var p in method.GetParameters().Where(p => p != trigger && p.ParameterType != typeof(CancellationToken)))
+        foreach (var p in method.GetParameters().Where(p => p != trigger && p.ParameterType != typeof(CancellationToken) && !IsDurableClient(p)))
         {
             if (p.ParameterType != typeof(string) || !routeParameters.Contains(p.Name!))
             {
-                problems.Add($"Function '{name}': parameter '{p.Name}' ({p.ParameterType.Name}) is neither a route value nor a CancellationToken. " +
+                problems.Add($"Function '{name}': parameter '{p.Name}' ({p.ParameterType.Name}) is neither a route value, a CancellationToken nor a [DurableClient] DurableTaskClient. " +
                     "The worker binds nothing else: take services in the constructor and read the query and body from the request.");
             }
         }
@@ -144,7 +145,7 @@ public sealed class FunctionIndex
             problems.Add($"Function '{name}': the timer trigger parameter must be a TimerInfo.");
         }
 
-        foreach (var p in method.GetParameters().Where(p => p != trigger && p.ParameterType != typeof(CancellationToken)))
+        foreach (var p in method.GetParameters().Where(p => p != trigger && p.ParameterType != typeof(CancellationToken) && !IsDurableClient(p)))
         {
             problems.Add($"Function '{name}': parameter '{p.Name}' ({p.ParameterType.Name}) cannot be bound; take services in the constructor.");
         }
@@ -187,6 +188,16 @@ public sealed class FunctionIndex
         }
 
         return problems.Count > count ? null : new ActivityFunctionDescriptor(name, method, method.DeclaringType!);
+    }
+
+    /// <summary>
+    /// A <c>[DurableClient] DurableTaskClient</c> parameter: the worker binds the extension's client to it; the local host
+    /// binds the local engine's client from the container (null when <c>Durable:Engine=Off</c>, so declare it nullable).
+    /// </summary>
+    public static bool IsDurableClient(ParameterInfo parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return parameter.ParameterType == typeof(DurableTaskClient) && parameter.GetCustomAttribute<DurableClientAttribute>() is not null;
     }
 
     private static Type? ActivityInputType(Type activity)

@@ -3,6 +3,7 @@ using Integration.Functions.Platform.Timers;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace Integration.Functions.Platform.Hosting;
 
@@ -42,7 +43,7 @@ public static class LocalFunctionHost
             var inferred = new RouteEndpointBuilder(null, pattern, 0) { ApplicationServices = endpoints.ServiceProvider };
             var options = new RequestDelegateFactoryOptions
             {
-                ServiceProvider = endpoints.ServiceProvider,
+                ServiceProvider = new DurableClientAsService(endpoints.ServiceProvider),
                 RouteParameterNames = pattern.Parameters.Select(p => p.Name).ToArray(),
                 ThrowOnBadRequest = false,
                 EndpointBuilder = inferred,
@@ -55,9 +56,25 @@ public static class LocalFunctionHost
             var attributes = function.Method.GetCustomAttributes()
                 .Where(a => a is not IAuthorizeData and not IAllowAnonymous and not FunctionAttribute)
                 .Cast<object>();
-            api.MapMethods(function.Route, function.Methods, context => HttpFunctionPipeline.RunAsync(context, function, () => handler(context)))
+            api.MapMethods(function.Route, function.Methods, context => HttpFunctionPipeline.RunAsync(context, function, () => InvokeAsync(context, handler)))
                 .WithName(function.Name)
                 .WithMetadata([function.Method, .. inferred.Metadata, .. attributes]);
+        }
+    }
+
+    // The factory binds a service parameter with GetRequiredService; a [DurableClient] parameter is null, not an error,
+    // when the local engine is off, so the function's services resolve the client optionally for the call.
+    private static async Task InvokeAsync(HttpContext context, RequestDelegate handler)
+    {
+        var services = context.RequestServices;
+        context.RequestServices = new DurableClientAsService(services);
+        try
+        {
+            await handler(context);
+        }
+        finally
+        {
+            context.RequestServices = services;
         }
     }
 
@@ -68,7 +85,10 @@ public static class LocalFunctionHost
         return new TimerFunction(function.Name, function.Schedule, async (info, services, cancellationToken) =>
         {
             var target = create?.Invoke(new DefaultHttpContext { RequestServices = services });
-            var arguments = parameters.Select(p => p.ParameterType == typeof(CancellationToken) ? (object)cancellationToken : info).ToArray();
+            var arguments = parameters.Select(p =>
+                p.ParameterType == typeof(CancellationToken) ? cancellationToken
+                : FunctionIndex.IsDurableClient(p) ? services.GetService<DurableTaskClient>()
+                : (object)info).ToArray();
             if (function.Method.Invoke(target, BindingFlags.DoNotWrapExceptions, null, arguments, null) is Task run)
             {
                 await run;
@@ -85,5 +105,22 @@ public static class LocalFunctionHost
 
         var factory = ActivatorUtilities.CreateFactory(method.DeclaringType!, Type.EmptyTypes);
         return context => factory(context.RequestServices, null);
+    }
+
+    /// <summary>
+    /// Says a <see cref="DurableTaskClient"/> comes from the container even when the local engine is off and none is
+    /// registered, so the request delegate factory binds the <c>[DurableClient]</c> parameter as a service (not as a JSON
+    /// body), and resolves it to null rather than failing when there is none.
+    /// </summary>
+    private sealed class DurableClientAsService(IServiceProvider inner) : IServiceProvider, IServiceProviderIsService, ISupportRequiredService
+    {
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(IServiceProviderIsService) ? this : inner.GetService(serviceType);
+
+        public object GetRequiredService(Type serviceType) =>
+            serviceType == typeof(DurableTaskClient) ? inner.GetService(serviceType)! : inner.GetRequiredService(serviceType);
+
+        public bool IsService(Type serviceType) =>
+            serviceType == typeof(DurableTaskClient) || (inner.GetService<IServiceProviderIsService>()?.IsService(serviceType) ?? false);
     }
 }

@@ -61,8 +61,8 @@ public static class DurableServiceCollectionExtensions
     /// <summary>
     /// Under the Functions host the Durable extension runs the task hub and the <c>[OrchestrationTrigger]</c> and
     /// <c>[ActivityTrigger]</c> wrappers itself; the app registers no engine, worker or client, only the options,
-    /// the admin service and the health check. The admin endpoints answer 503 there until they take a
-    /// <c>[DurableClient]</c> (docs/architecture.md, "Orchestrations under the Functions host").
+    /// the admin service and the health check. The admin functions and the purge timer take the extension's client
+    /// through their <c>[DurableClient]</c> parameter.
     /// </summary>
     public static IServiceCollection AddDurableOnFunctionsHost(this IServiceCollection services, IConfiguration configuration) =>
         services.AddDurableOperations(configuration);

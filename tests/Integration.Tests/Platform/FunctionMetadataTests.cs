@@ -104,6 +104,29 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         }
     }
 
+    /// <summary>
+    /// The functions that reach the task hub take the extension's client as a <c>[DurableClient]</c> binding under the
+    /// Functions host (the host has no other way to hand it over); the local host binds the same parameter.
+    /// </summary>
+    [Fact]
+    public void The_orchestration_admin_functions_and_the_purge_timer_declare_a_durable_client_binding()
+    {
+        string[] expected =
+        [
+            "admin-orchestration-event", "admin-orchestration-get", "admin-orchestration-probe", "admin-orchestration-purge",
+            "admin-orchestration-terminate", "admin-orchestrations", "orchestration-purge",
+        ];
+        var bound = BuiltMetadata()
+            .Where(f => f["bindings"]!.AsArray().Any(b => (string?)b!["type"] == "durableClient" && (string?)b["direction"] == "In"))
+            .Select(f => (string)f["name"]!)
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, bound);
+        Assert.Equal(expected, FunctionIndex.ForApp.Functions
+            .Where(f => f.Method.GetParameters().Any(FunctionIndex.IsDurableClient))
+            .Select(f => f.Name)
+            .Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Http_functions_are_anonymous_to_the_host_because_the_app_authenticates_callers()
     {

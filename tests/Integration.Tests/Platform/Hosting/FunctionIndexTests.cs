@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
+using Microsoft.DurableTask.Client;
 
 namespace Integration.Tests.Platform.Hosting;
 
@@ -23,8 +24,20 @@ public sealed class FunctionIndexTests
     public void A_parameter_the_worker_would_not_bind_is_refused()
     {
         var e = Assert.Throws<InvalidOperationException>(() => new FunctionIndex([typeof(TakesAService)]));
-        Assert.Contains("parameter 'time' (TimeProvider) is neither a route value nor a CancellationToken", e.Message, StringComparison.Ordinal);
+        Assert.Contains("parameter 'time' (TimeProvider) is neither a route value, a CancellationToken nor a [DurableClient] DurableTaskClient", e.Message, StringComparison.Ordinal);
         Assert.Contains("parameter 'status' (String)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_durable_client_is_bound_only_where_it_carries_DurableClient_as_the_worker_needs()
+    {
+        var index = new FunctionIndex([typeof(TakesTheDurableClient)]);
+        Assert.Equal("http GET /api/hub", index.Find("takes-the-durable-client")!.Trigger);
+        Assert.Equal("timer %Hub:Schedule%", index.Find("takes-the-durable-client-timer")!.Trigger);
+
+        var e = Assert.Throws<InvalidOperationException>(() => new FunctionIndex([typeof(TakesAnUnboundClient)]));
+        Assert.Contains("Function 'unbound-client': parameter 'client' (DurableTaskClient)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Function 'unbound-client-timer': parameter 'client' (DurableTaskClient) cannot be bound", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,6 +82,29 @@ public sealed class FunctionIndexTests
         [Function("good")]
         [AllowAnonymous]
         public static IResult Again([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "again")] HttpRequest request) => Results.Ok();
+    }
+
+    public sealed class TakesTheDurableClient
+    {
+        [Function("takes-the-durable-client")]
+        [AllowAnonymous]
+        public static IResult Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "hub")] HttpRequest request, [DurableClient] DurableTaskClient? client) =>
+            Results.Ok(client?.Name);
+
+        [Function("takes-the-durable-client-timer")]
+        public static Task Tick([TimerTrigger("%Hub:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
+    }
+
+    public sealed class TakesAnUnboundClient
+    {
+        [Function("unbound-client")]
+        [AllowAnonymous]
+        public static IResult Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "hub")] HttpRequest request, DurableTaskClient client) =>
+            Results.Ok(client.Name);
+
+        [Function("unbound-client-timer")]
+        public static Task Tick([TimerTrigger("%Hub:Schedule%")] TimerInfo timer, DurableTaskClient client) => Task.CompletedTask;
     }
 
     public sealed class TakesAService
