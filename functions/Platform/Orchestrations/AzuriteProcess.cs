@@ -25,6 +25,8 @@ public sealed record AzuriteStart(string PackageFolder, AzuriteServices Services
 /// </summary>
 public sealed class AzuriteProcess : IDisposable
 {
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+
     /// <summary>Azurite's published development account key, the same for every installation.</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -95,14 +97,7 @@ public sealed class AzuriteProcess : IDisposable
         var folder = start.PackageFolder;
         var binary = start.Services == AzuriteServices.Table ? "azurite-table" : "azurite";
         var executable = Path.Combine(folder, "node_modules", ".bin", OperatingSystem.IsWindows() ? binary + ".cmd" : binary);
-        if (!File.Exists(executable))
-        {
-            await InstallAsync(folder, cancellationToken);
-            if (!File.Exists(executable))
-            {
-                throw new InvalidOperationException($"'npm ci' in {folder} did not produce {executable}.");
-            }
-        }
+        await EnsureInstalledAsync(folder, executable, cancellationToken);
 
         if (start.DataFolder is not null)
         {
@@ -295,6 +290,59 @@ public sealed class AzuriteProcess : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Runs <c>npm ci</c> once per folder. On a fresh checkout several starters arrive together (two test fixtures, the app
+    /// and a test, a benchmark): concurrent installs into one folder fail with ENOTEMPTY, so they take turns, in this process
+    /// by a gate and across processes by a lock file, and a marker written after a complete install tells the next one that
+    /// there is nothing to do.
+    /// </summary>
+    private static async Task EnsureInstalledAsync(string folder, string executable, CancellationToken cancellationToken)
+    {
+        var marker = Path.Combine(folder, "node_modules", ".installed-by-npm-ci");
+        if (File.Exists(marker) && File.Exists(executable))
+        {
+            return;
+        }
+
+        await InstallGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var folderLock = await LockAsync(Path.Combine(folder, ".install.lock"), cancellationToken);
+            if (File.Exists(marker) && File.Exists(executable))
+            {
+                return;
+            }
+
+            await InstallAsync(folder, cancellationToken);
+            if (!File.Exists(executable))
+            {
+                throw new InvalidOperationException($"'npm ci' in {folder} did not produce {executable}.");
+            }
+
+            await File.WriteAllTextAsync(marker, "npm ci completed\n", cancellationToken);
+        }
+        finally
+        {
+            InstallGate.Release();
+        }
+    }
+
+    private static async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                // Another process installs; it holds the lock until npm ci has finished.
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
     }
 
     private static async Task InstallAsync(string folder, CancellationToken cancellationToken)
