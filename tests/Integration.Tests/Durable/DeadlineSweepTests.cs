@@ -5,6 +5,7 @@ using Integration.Functions.Platform.Records;
 using Integration.Tests.Infrastructure;
 using Integration.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Integration.Tests.Durable;
@@ -28,6 +29,8 @@ public abstract class DeadlineSweepTests : IDisposable
             .WithDeadlinesSweptByTest()
             // The outbox sweep would enter index rows on its own when the clock moves past :30; these tests decide when.
             .With("Timers:Disabled:1", "outbox-sweep")
+            // Nor may the start-up recovery, which runs in the background while a test has begun.
+            .WithServices(services => services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(DurableStartup))))
             .WithServices(services => services
                 .AddSingleton<RecordingDeadlineHandler>()
                 .AddSingleton<IDeadlineHandler>(p => p.GetRequiredService<RecordingDeadlineHandler>())
