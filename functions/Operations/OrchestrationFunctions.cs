@@ -50,24 +50,15 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
             return Problems.Validation(errors);
         }
 
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add("$", "must be a JSON object.");
-            return Problems.Validation(errors);
-        }
-
+        var fields = new JsonFields(body, errors);
         var input = new ProbeInput(
-            OptionalInt(body, "workingDays", 3, 1, 30, errors, "must be from 1 to 30."),
-            OptionalInt(body, "waitSeconds", 300, 1, 86_400, errors, "must be from 1 to 86400 (a day)."),
-            OptionalInt(body, "effectDelayMs", 0, 0, 60_000, errors, "must be from 0 to 60000."));
-        string? instanceId = null;
-        if (body.TryGetProperty("instanceId", out var id) && id.ValueKind != JsonValueKind.Null)
+            (int)(fields.Integer("workingDays", 1, 30, required: false) ?? 3),
+            (int)(fields.Integer("waitSeconds", 1, 86_400, required: false) ?? 300),
+            (int)(fields.Integer("effectDelayMs", 0, 60_000, required: false) ?? 0));
+        var instanceId = fields.String("instanceId", required: false, maxLength: 100);
+        if (instanceId is not null && instanceId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
-            instanceId = id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-            if (instanceId is null || instanceId.Length is 0 or > 100 || instanceId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
-            {
-                errors.Add("instanceId", "must be 1 to 100 letters, digits, '-', '_' or '.'.");
-            }
+            fields.Add("instanceId", "Letters, digits, '-', '_' or '.' only.");
         }
 
         if (!errors.IsEmpty)
@@ -115,20 +106,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
             return Problems.Validation(errors);
         }
 
-        string? reason = null;
-        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty("reason", out var r) && r.ValueKind != JsonValueKind.Null)
-        {
-            reason = r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-            if (reason is null)
-            {
-                errors.Add("reason", "must be a string.");
-            }
-        }
-        else if (body.ValueKind != JsonValueKind.Object)
-        {
-            errors.Add("$", "must be a JSON object.");
-        }
-
+        var reason = new JsonFields(body, errors).String("reason", required: false);
         if (!errors.IsEmpty)
         {
             return Problems.Validation(errors);
@@ -208,22 +186,6 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
         {
             await admin.PurgeFinishedAsync(client, cancellationToken);
         }
-    }
-
-    private static int OptionalInt(JsonElement body, string field, int fallback, int min, int max, FieldErrors errors, string rule)
-    {
-        if (!body.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return fallback;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= min && n <= max)
-        {
-            return n;
-        }
-
-        errors.Add(field, rule);
-        return fallback;
     }
 
     private static string Location(string instanceId) => $"/api/admin/orchestrations/{Uri.EscapeDataString(instanceId)}";
