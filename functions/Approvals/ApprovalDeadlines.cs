@@ -11,7 +11,7 @@ namespace Integration.Functions.Approvals;
 /// an assignment cancels them in the same commit; a wake-up that still arrives finds its deadline
 /// no longer current and changes nothing.
 /// </summary>
-public sealed class ApprovalDeadlines(RecordStore records, ApprovalIndex index, ResponsibilityList responsibilities, TimeProvider time, ILogger<ApprovalDeadlines> logger)
+public sealed class ApprovalDeadlines(RecordStore records, ResponsibilityList responsibilities, TimeProvider time, ILogger<ApprovalDeadlines> logger)
     : IDeadlineHandler
 {
     public const string System = "system:deadlines";
@@ -68,9 +68,9 @@ public sealed class ApprovalDeadlines(RecordStore records, ApprovalIndex index, 
             };
         }, cancellationToken);
 
+        // The listing index follows through the record store's projection, as for every approval commit.
         if (result.Changed)
         {
-            await index.ProjectAsync(result.Record, cancellationToken);
             logger.DeadlineFired(due.Record, due.Deadline, due.Action);
         }
     }
