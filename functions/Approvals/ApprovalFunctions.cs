@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Integration.Domain.Approvals;
+using Integration.Domain.Calendar;
 using Integration.Domain.Identity;
 using Integration.Domain.Kernel;
 using Integration.Domain.Storage;
@@ -61,7 +62,7 @@ public sealed class ApprovalFunctions(
         var now = time.GetUtcNow();
         var state = result.Record.State;
         var response = new PushResponse(submission.ApprovalId, submission.Version, result.Outcome.ToString().ToLowerInvariant(), state.Current.Version,
-            state.StatusAt(now), state.Parts.Select(p => ApprovalResponses.ToSummary(p, now)).ToArray(), result.Problem);
+            state.StatusAt(now, approvals.Calendar), state.Parts.Select(p => ApprovalResponses.ToSummary(p, now, approvals.Calendar)).ToArray(), result.Problem);
         return result.Outcome == ReceiveOutcome.Created
             ? TypedResults.Created($"/{Platform.Hosting.FunctionIndex.RoutePrefix}/approvals/{submission.ApprovalId}", response)
             : TypedResults.Ok(response);
@@ -112,8 +113,9 @@ public sealed class ApprovalFunctions(
         try
         {
             var now = time.GetUtcNow();
-            var (items, next) = await index.ListAsync(department, status, size, pageToken, now, cancellationToken);
-            return TypedResults.Ok(new ListResponse(items.Select(i => ToSummary(i, department, now, approvals.IsKnownIndustry)).ToArray(), next));
+            var calendar = approvals.Calendar;
+            var (items, next) = await index.ListAsync(department, status, size, pageToken, now, calendar, cancellationToken);
+            return TypedResults.Ok(new ListResponse(items.Select(i => ToSummary(i, department, now, calendar, approvals.IsKnownIndustry)).ToArray(), next));
         }
         catch (TableStoreException e) when (e.Kind == TableErrorKind.InvalidInput && pageToken is not null)
         {
@@ -142,7 +144,7 @@ public sealed class ApprovalFunctions(
         }
 
         var history = await records.HistoryAsync(record.Key, cancellationToken);
-        return TypedResults.Ok(ApprovalResponses.ToResponse(record, history, caller.Principal, registry, time.GetUtcNow(), approvals.IsKnownIndustry));
+        return TypedResults.Ok(ApprovalResponses.ToResponse(record, history, caller.Principal, registry, time.GetUtcNow(), approvals.Calendar, approvals.IsKnownIndustry));
     }
 
     [Function("approvals-claim")]
@@ -158,7 +160,7 @@ public sealed class ApprovalFunctions(
             return Problems.NoSuch("approval", approvalId);
         }
 
-        return ToResult(await approvals.ClaimAsync(approvalId, caller.Id, cancellationToken), approvalId, registry, time);
+        return ToResult(await approvals.ClaimAsync(approvalId, caller.Id, cancellationToken), approvalId);
     }
 
     [Function("approvals-decline")]
@@ -182,7 +184,7 @@ public sealed class ApprovalFunctions(
             return Problems.NoSuch("approval", approvalId);
         }
 
-        return ToResult(await approvals.DeclineAsync(approvalId, caller.Id, reason, cancellationToken), approvalId, registry, time);
+        return ToResult(await approvals.DeclineAsync(approvalId, caller.Id, reason, cancellationToken), approvalId);
     }
 
     [Function("approvals-assign")]
@@ -217,7 +219,7 @@ public sealed class ApprovalFunctions(
             return Problems.NoSuch("approval", approvalId);
         }
 
-        return ToResult(await approvals.AssignAsync(approvalId, caller.Id, department, cancellationToken), approvalId, registry, time);
+        return ToResult(await approvals.AssignAsync(approvalId, caller.Id, department, cancellationToken), approvalId);
     }
 
     [Function("admin-quarantine")]
@@ -247,7 +249,7 @@ public sealed class ApprovalFunctions(
         }
     }
 
-    private static Results<Ok<CommandResponse>, ProblemHttpResult> ToResult(CommandResult result, string approvalId, PrincipalRegistry registry, TimeProvider time)
+    private Results<Ok<CommandResponse>, ProblemHttpResult> ToResult(CommandResult result, string approvalId)
     {
         if (result.Record is not { } record)
         {
@@ -255,24 +257,23 @@ public sealed class ApprovalFunctions(
         }
 
         var now = time.GetUtcNow();
+        var calendar = approvals.Calendar;
         return result.Outcome switch
         {
             CommandOutcome.NotRouted => Problems.Forbidden(result.Problem!),
-            CommandOutcome.Conflict => Problems.Conflict(result.Problem!, new Dictionary<string, object?> { ["claim"] = ApprovalResponses.ToResponse(result.Part!, registry, now) }),
+            CommandOutcome.Conflict => Problems.Conflict(result.Problem!, new Dictionary<string, object?> { ["claim"] = ApprovalResponses.ToResponse(result.Part!, registry, now, calendar) }),
             _ => TypedResults.Ok(new CommandResponse(approvalId, result.Outcome == CommandOutcome.Changed ? "changed" : "unchanged",
-                record.State.StatusAt(now), ApprovalResponses.ToResponse(result.Part!, registry, now))),
+                record.State.StatusAt(now, calendar), ApprovalResponses.ToResponse(result.Part!, registry, now, calendar))),
         };
     }
 
-    private static ApprovalSummary ToSummary(ApprovalIndexEntry entry, string? viewer, DateTimeOffset now, Func<string, bool> isKnownIndustry)
+    private static ApprovalSummary ToSummary(ApprovalIndexEntry entry, string? viewer, DateTimeOffset now, WorkingDayCalendar calendar, Func<string, bool> isKnownIndustry)
     {
         var parts = entry.Parts;
-        var status = viewer is not null && parts.FirstOrDefault(p => p.Department == viewer) is { } own
-            ? own.StatusAt(now)
-            : ApprovalState.StatusOf(parts, now);
-        var deadline = DeadlineFor(parts, viewer);
+        var deadline = DeadlineFor(parts, viewer, calendar);
         return new ApprovalSummary(entry.ApprovalId, entry.Version, entry.ProjectCode, entry.ProjectName, entry.Industry, isKnownIndustry(entry.Industry), entry.RegionCode, entry.ApprovalKind,
-            entry.TenderMethod, entry.ReceivedAt, status, deadline is null ? null : ApprovalResponses.ToResponse(deadline), parts.Select(p => ApprovalResponses.ToSummary(p, now)).ToArray());
+            entry.TenderMethod, entry.ReceivedAt, entry.StatusFor(viewer, now, calendar), deadline is null ? null : ApprovalResponses.ToResponse(deadline),
+            parts.Select(p => ApprovalResponses.ToSummary(p, now, calendar)).ToArray());
     }
 
     private static int ParsePageSize(string? pageSize, FieldErrors errors)

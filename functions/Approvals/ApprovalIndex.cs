@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Integration.Domain.Approvals;
+using Integration.Domain.Calendar;
 using Integration.Domain.Storage;
 using Integration.Functions.Platform.Records;
 
@@ -17,7 +18,14 @@ public sealed record ApprovalIndexEntry(
     string ApprovalKind,
     string TenderMethod,
     DateTimeOffset ReceivedAt,
-    IReadOnlyList<ApprovalPart> Parts);
+    IReadOnlyList<ApprovalPart> Parts)
+{
+    /// <summary>The status <paramref name="viewer"/>'s listing shows: its own part's, or the approval's as a whole.</summary>
+    public string StatusFor(string? viewer, DateTimeOffset now, WorkingDayCalendar calendar) =>
+        viewer is not null && Parts.FirstOrDefault(p => p.Department == viewer) is { } own
+            ? own.StatusAt(now, calendar)
+            : ApprovalState.StatusOf(Parts, now, calendar);
+}
 
 /// <summary>
 /// Read models of the approval records, so listings and "who supervises this project" never scan
@@ -62,10 +70,10 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
         await EnsureTablesAsync(cancellationToken);
         var state = record.State;
         var rowKey = RowKey(state);
-        await WriteIfNewerAsync(Table, Row(AllPartition, rowKey, state, record.Version, OverallStatus(state), EarliestPendingDueAt(state)), record.Version, cancellationToken);
+        await WriteIfNewerAsync(Table, Row(AllPartition, rowKey, state, record.Version, OverallStatus(state)), record.Version, cancellationToken);
         foreach (var part in state.Parts)
         {
-            var row = Row(DepartmentPartition(part.Department), rowKey, state, record.Version, StoredStatus(part.Status), part.Status == ClaimStatus.Pending ? part.EffectiveDueAt : null);
+            var row = Row(DepartmentPartition(part.Department), rowKey, state, record.Version, StoredStatus(part.Status));
             await WriteIfNewerAsync(Table, row, record.Version, cancellationToken);
         }
 
@@ -92,11 +100,13 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
 
     /// <summary>
     /// One page of the approvals routed to <paramref name="department"/> (or of all, when null), newest
-    /// first, filtered by status. Pending and overdue depend on the clock, so those pages are filtered
-    /// after reading and may hold fewer than <paramref name="pageSize"/> items while a next page follows.
+    /// first, filtered by status. Pending and overdue depend on the clock and the calendar, so rows keep
+    /// no due instant: those pages are filtered after reading, each part's claim clock counted on
+    /// <paramref name="calendar"/> (a calendar reload moves them without rewriting a row), and may hold
+    /// fewer than <paramref name="pageSize"/> items while a next page follows.
     /// </summary>
     public async Task<(IReadOnlyList<ApprovalIndexEntry> Items, string? NextPageToken)> ListAsync(
-        string? department, string? status, int pageSize, string? pageToken, DateTimeOffset now, CancellationToken cancellationToken = default)
+        string? department, string? status, int pageSize, string? pageToken, DateTimeOffset now, WorkingDayCalendar calendar, CancellationToken cancellationToken = default)
     {
         await EnsureTablesAsync(cancellationToken);
         var filter = new Dictionary<string, object?>();
@@ -108,9 +118,8 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
         var query = new TableQuery { PartitionKey = department is null ? AllPartition : DepartmentPartition(department), PropertyEquals = filter, PageSize = pageSize };
         var page = await store.QueryAsync(Table, query, pageToken, cancellationToken);
         var items = page.Entities
-            .Where(row => status is not (ApprovalStatus.Pending or ApprovalStatus.Overdue)
-                || (row.GetDateTimeOffset("DueAt") is { } due && (now >= due) == (status == ApprovalStatus.Overdue)))
             .Select(ToEntry)
+            .Where(entry => status is not (ApprovalStatus.Pending or ApprovalStatus.Overdue) || entry.StatusFor(department, now, calendar) == status)
             .ToArray();
         return (items, page.ContinuationToken);
     }
@@ -142,11 +151,6 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
         : state.Parts.Any(p => p.Status == ClaimStatus.Pending) ? ApprovalStatus.Pending
         : ApprovalStatus.Claimed;
 
-    private static DateTimeOffset? EarliestPendingDueAt(ApprovalState state) =>
-        state.Parts.Any(p => p.AwaitsCoordinator)
-            ? null
-            : state.Parts.Where(p => p.Status == ClaimStatus.Pending).Select(p => (DateTimeOffset?)p.EffectiveDueAt).Min();
-
     private static string StoredStatus(ClaimStatus status) => status switch
     {
         ClaimStatus.Pending => ApprovalStatus.Pending,
@@ -155,7 +159,7 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
         _ => ApprovalStatus.Assigned,
     };
 
-    private static TableEntity Row(string partition, string rowKey, ApprovalState state, long recordVersion, string status, DateTimeOffset? dueAt)
+    private static TableEntity Row(string partition, string rowKey, ApprovalState state, long recordVersion, string status)
     {
         var current = state.Current;
         return new TableEntity(partition, rowKey, new Dictionary<string, object?>
@@ -171,7 +175,6 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
             ["TenderMethod"] = current.Tendering.Method,
             ["ReceivedAt"] = state.ReceivedAt,
             ["Status"] = status,
-            ["DueAt"] = dueAt,
             ["Parts"] = JsonSerializer.Serialize(state.Parts, RecordJson.Options),
         });
     }

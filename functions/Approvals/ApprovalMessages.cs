@@ -1,4 +1,5 @@
 using Integration.Domain.Approvals;
+using Integration.Domain.Calendar;
 using Integration.Domain.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform.Records;
@@ -17,13 +18,13 @@ public static class ApprovalMessages
     public const string FeedbackSubscription = "approval-system";
     public const string DepartmentProperty = "department";
 
-    public const string Pushed = "approval.pushed";
-    public const string Changed = "approval.changed";
-    public const string ClaimReminder = "approval.claim-reminder";
-    public const string ClaimOverdue = "approval.claim-overdue";
-    public const string Declined = "approval.declined";
-    public const string Routed = "approval.routed";
-    public const string Claimed = "approval.claimed";
+    public const string Pushed = ApprovalSubjects.Pushed;
+    public const string Changed = ApprovalSubjects.Changed;
+    public const string ClaimReminder = ApprovalSubjects.ClaimReminder;
+    public const string ClaimOverdue = ApprovalSubjects.ClaimOverdue;
+    public const string Declined = ApprovalSubjects.Declined;
+    public const string Routed = ApprovalSubjects.Routed;
+    public const string Claimed = ApprovalSubjects.Claimed;
 
     /// <summary>
     /// One subscription per department on <see cref="Approvals"/>, each filtered on its own id so it
@@ -51,13 +52,19 @@ public static class ApprovalMessages
         ];
     }
 
-    /// <summary>A message to one department's subscription; <paramref name="part"/> is the part it is about (its own, or an overdue one for the coordinator).</summary>
-    public static OutboundMessage ToDepartment(string subject, string department, ApprovalState state, ApprovalPart? part, object? details = null) =>
-        new(Approvals, subject, Body(state, department, part, details), Properties(state, department));
-
-    /// <summary>Feedback to the approval system: who was routed, who claimed.</summary>
-    public static OutboundMessage ToApprovalSystem(string subject, ApprovalState state, ApprovalPart? part, object? details = null) =>
-        new(Feedback, subject, Body(state, FeedbackSubscription, part, details), Properties(state, part?.Department));
+    /// <summary>The message a notice becomes, its claim deadline counted on <paramref name="calendar"/> (the one loaded when it is sent).</summary>
+    public static OutboundMessage From(ApprovalNotice notice, ApprovalState state, WorkingDayCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        ArgumentNullException.ThrowIfNull(state);
+        var toDepartment = notice.Audience == ApprovalAudience.Department;
+        var to = toDepartment ? notice.Recipient ?? throw new InvalidOperationException($"A {notice.Subject} notice to a department names none.") : FeedbackSubscription;
+        return new OutboundMessage(
+            toDepartment ? Approvals : Feedback,
+            notice.Subject,
+            Body(state, to, notice.Part, notice.Details, calendar),
+            Properties(state, toDepartment ? to : notice.Part?.Department));
+    }
 
     private static Dictionary<string, string> Properties(ApprovalState state, string? department)
     {
@@ -70,29 +77,40 @@ public static class ApprovalMessages
         return properties;
     }
 
-    private static Dictionary<string, object?> Body(ApprovalState state, string to, ApprovalPart? part, object? details)
+    private static ApprovalMessage Body(ApprovalState state, string to, ApprovalPart? part, object? details, WorkingDayCalendar calendar)
     {
         var current = state.Current;
-        return new Dictionary<string, object?>
-        {
-            ["to"] = to,
-            ["approvalId"] = state.ApprovalId,
-            ["version"] = current.Version,
-            ["projectCode"] = current.ProjectCode,
-            ["projectName"] = current.ProjectName,
-            ["industry"] = current.Industry,
-            ["regionCode"] = current.RegionCode,
-            ["tenderMethod"] = current.Tendering.Method,
-            ["part"] = part is null ? null : new
-            {
-                department = part.Department,
-                reason = part.Reason,
-                status = part.Status,
-                claimDeadline = ApprovalResponses.ToResponse(part.ClaimDeadline),
-                claimedAt = part.ClaimedAt,
-            },
-            ["details"] = details,
-            ["link"] = $"/api/approvals/{state.ApprovalId}",
-        };
+        return new ApprovalMessage(
+            to,
+            state.ApprovalId,
+            current.Version,
+            current.ProjectCode,
+            current.ProjectName,
+            current.Industry,
+            current.RegionCode,
+            current.Tendering.Method,
+            part is null ? null : new ApprovalPartMessage(part.Department, part.Reason, part.Status, ApprovalResponses.ToResponse(part.ClaimDeadlineOn(calendar)), part.ClaimedAt),
+            details,
+            $"/api/approvals/{state.ApprovalId}");
     }
 }
+
+/// <summary>
+/// The body of every approval message: the approval as departments identify it, the part it is about,
+/// and the subject's details (one of the <c>Approval…Details</c> records of the domain, or none).
+/// </summary>
+public sealed record ApprovalMessage(
+    string To,
+    string ApprovalId,
+    long Version,
+    string ProjectCode,
+    string ProjectName,
+    string Industry,
+    string RegionCode,
+    string TenderMethod,
+    ApprovalPartMessage? Part,
+    object? Details,
+    string Link);
+
+/// <summary>A department's part as a message shows it: the claim deadline counted when the message is sent.</summary>
+public sealed record ApprovalPartMessage(string Department, string Reason, ClaimStatus Status, ApprovalResponses.ClaimDeadlineResponse ClaimDeadline, DateTimeOffset? ClaimedAt);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Integration.Domain.Approvals;
+using Integration.Domain.Calendar;
 using Integration.Domain.Identity;
 using Integration.Domain.Kernel;
 using Integration.Functions.Audit;
@@ -74,54 +75,60 @@ public static class ApprovalResponses
     /// <summary>What a claim, decline or assignment did: <c>changed</c> or <c>unchanged</c>, and the part as it now stands.</summary>
     public sealed record CommandResponse(string ApprovalId, string Outcome, string Status, ClaimResponse Claim);
 
-    public static ClaimDeadlineResponse ToResponse(ClaimDeadline deadline)
+    public static ClaimDeadlineResponse ToResponse(WorkingDayDeadline deadline)
     {
         ArgumentNullException.ThrowIfNull(deadline);
         return new(deadline.Deadline.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ChinaTime.ToChina(deadline.DueAt), deadline.Provisional);
     }
 
-    public static ClaimSummary ToSummary(ApprovalPart part, DateTimeOffset now)
+    public static ClaimSummary ToSummary(ApprovalPart part, DateTimeOffset now, WorkingDayCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(part);
-        return new(part.Department, part.StatusAt(now), ToResponse(part.ClaimDeadline), part.ClaimedAt);
+        return new(part.Department, part.StatusAt(now, calendar), ToResponse(part.ClaimDeadlineOn(calendar)), part.ClaimedAt);
     }
 
-    public static ClaimResponse ToResponse(ApprovalPart part, PrincipalRegistry registry, DateTimeOffset now)
+    public static ClaimResponse ToResponse(ApprovalPart part, PrincipalRegistry registry, DateTimeOffset now, WorkingDayCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(part);
         ArgumentNullException.ThrowIfNull(registry);
-        return new(part.Department, registry.Find(part.Department)?.DisplayName ?? part.Department, part.StatusAt(now), part.Reason, part.RoutedAt, part.AssignedBy,
-            ToResponse(part.ClaimDeadline), part.ClaimedAt, part.ClaimedLate, part.DeclinedAt, part.DeclineReason, part.RemindedAt, part.OverdueAt, part.SettledAt);
+        return new(part.Department, registry.Find(part.Department)?.DisplayName ?? part.Department, part.StatusAt(now, calendar), part.Reason, part.RoutedAt, part.AssignedBy,
+            ToResponse(part.ClaimDeadlineOn(calendar)), part.ClaimedAt, part.ClaimedLateOn(calendar), part.DeclinedAt, part.DeclineReason, part.RemindedAt, part.OverdueAt, part.SettledAt);
     }
 
     /// <summary>
     /// The claim deadline that matters to <paramref name="viewer"/>: its own part's, or for those who see
-    /// everything the earliest of the parts still waiting to be claimed.
+    /// everything the earliest of the parts still waiting to be claimed; counted on <paramref name="calendar"/>.
     /// </summary>
-    public static ClaimDeadline? DeadlineFor(IReadOnlyList<ApprovalPart> parts, string? viewer)
+    public static WorkingDayDeadline? DeadlineFor(IReadOnlyList<ApprovalPart> parts, string? viewer, WorkingDayCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(parts);
         if (viewer is not null && parts.FirstOrDefault(p => p.Department == viewer) is { } own)
         {
-            return own.ClaimDeadline;
+            return own.ClaimDeadlineOn(calendar);
         }
 
-        return parts.Where(p => p.Status == ClaimStatus.Pending).OrderBy(p => p.ClaimDeadline.DueAt).FirstOrDefault()?.ClaimDeadline;
+        return parts.Where(p => p.Status == ClaimStatus.Pending).Select(p => p.ClaimDeadlineOn(calendar)).OrderBy(d => d.DueAt).FirstOrDefault();
     }
 
     /// <param name="isKnownIndustry">The catalogue as it is now: an approval received before its industry was added is no longer flagged.</param>
     public static ApprovalResponse ToResponse(
-        Record<ApprovalState> record, IReadOnlyList<Domain.Audit.AuditEntry> history, Principal viewer, PrincipalRegistry registry, DateTimeOffset now, Func<string, bool> isKnownIndustry)
+        Record<ApprovalState> record,
+        IReadOnlyList<Domain.Audit.AuditEntry> history,
+        Principal viewer,
+        PrincipalRegistry registry,
+        DateTimeOffset now,
+        WorkingDayCalendar calendar,
+        Func<string, bool> isKnownIndustry)
     {
         ArgumentNullException.ThrowIfNull(isKnownIndustry);
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(viewer);
-        var state = WithLiveDeadlines(record);
-        var deadline = DeadlineFor(state.Parts, viewer.Id);
+        var state = record.State;
+        var deadline = DeadlineFor(state.Parts, viewer.Id, calendar);
         return new(
             state.ApprovalId,
-            state.StatusAt(now),
+            state.StatusAt(now, calendar),
             state.Current.Version,
             isKnownIndustry(state.Current.Industry),
             state.ReceivedAt,
@@ -129,22 +136,8 @@ public static class ApprovalResponses
             state.Current,
             state.Versions.Select(v => new VersionResponse(v.Version, v.ReceivedAt, v.Via, v.UpdatedAt, v.Fingerprint, v.Submission)).ToArray(),
             state.Parts.Select(p => new RouteResponse(p.Department, registry.Find(p.Department)?.DisplayName ?? p.Department, p.Reason, p.RoutedAt, p.AssignedBy)).ToArray(),
-            state.Parts.Select(p => ToResponse(p, registry, now)).ToArray(),
+            state.Parts.Select(p => ToResponse(p, registry, now, calendar)).ToArray(),
             record.Deadlines.Select(d => new DeadlineResponse(d.Name, d.Action, d.Data, ChinaTime.ToChina(d.DueAt), d.Status.ToString().ToLowerInvariant(), d.Provisional)).ToArray(),
             history.Select(AuditFunctions.ToResponse).ToArray());
-    }
-
-    /// <summary>
-    /// A provisional claim deadline is recounted on the record's deadline rows when new calendar data
-    /// arrives; the part shows the recounted date.
-    /// </summary>
-    public static ApprovalState WithLiveDeadlines(Record<ApprovalState> record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var parts = record.State.Parts.Select(p =>
-            record.Deadline(ApprovalDeadlines.ClaimDue(p.Department)) is { } d && (d.DueAt != p.ClaimDeadline.DueAt || d.Provisional != p.ClaimDeadline.Provisional)
-                ? p with { ClaimDeadline = new ClaimDeadline(ChinaTime.DateOf(d.DueAt).AddDays(-1), d.DueAt, d.Provisional) }
-                : p).ToArray();
-        return record.State with { Parts = parts };
     }
 }

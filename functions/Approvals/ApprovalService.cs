@@ -1,4 +1,5 @@
 using Integration.Domain.Approvals;
+using Integration.Domain.Calendar;
 using Integration.Domain.Routing;
 using Integration.Functions.Calendar;
 using Integration.Functions.Identity;
@@ -13,26 +14,28 @@ public sealed record ReceiveResult(ReceiveOutcome Outcome, Record<ApprovalState>
 public sealed record CommandResult(CommandOutcome Outcome, Record<ApprovalState>? Record, ApprovalPart? Part, string? Problem);
 
 /// <summary>
-/// Applies the decisions of <see cref="ApprovalDecisions"/> to approval records: one atomic commit
-/// of the new state, its history entry, its messages and its deadlines; the record store then writes
-/// the listing index (<see cref="ApprovalIndex"/>, a projection of the record).
-/// Push and pull both come in through <see cref="ReceiveAsync"/>.
+/// Applies what <see cref="ApprovalMachine"/> decides to approval records: one atomic commit of the new
+/// state, its history entry, its messages and its clocks; the record store then writes the listing
+/// index (<see cref="ApprovalIndex"/>, a projection of the record). Push and pull both come in through
+/// <see cref="ReceiveAsync"/>; claim clocks come back through <see cref="OnDeadlineAsync"/>.
 /// </summary>
 public sealed class ApprovalService(
     RecordStore records,
     ApprovalIndex index,
     ResponsibilityList responsibilities,
     CalendarSource calendar,
-    WorkingDayDeadlines deadlines,
     MunicipalityOptions municipality,
     IOptions<ApprovalOptions> options,
     TimeProvider time)
 {
-    public const string Kind = "approval";
+    public const string Kind = ApprovalMachine.Kind;
 
     public static RecordKey Key(string approvalId) => new(Kind, approvalId);
 
     public ClaimPolicy Policy => new(calendar.Current, options.Value.ClaimWorkingDays, responsibilities.Coordinator);
+
+    /// <summary>The calendar every claim clock is counted on when it is shown: the one loaded now.</summary>
+    public WorkingDayCalendar Calendar => calendar.Current;
 
     public string SourceSystem => options.Value.SourceSystem;
 
@@ -49,10 +52,10 @@ public sealed class ApprovalService(
         var routes = responsibilities.RouteFor(submission.Industry, submission.RegionCode, submission.Tendering.Scope);
         if (await records.GetAsync<ApprovalState>(key, cancellationToken) is null)
         {
-            var decision = ApprovalDecisions.Receive(null, submission, updatedAt, routes, via, time.GetUtcNow(), Policy);
+            var decision = ApprovalMachine.Receive(null, submission, updatedAt, routes, via, time.GetUtcNow(), Policy);
             try
             {
-                var created = await records.CreateAsync(key, ReceiveChange(decision, via), cancellationToken);
+                var created = await records.CreateAsync(key, ToChange(decision.State!, decision.Transition!, SourceSystem), cancellationToken);
                 return new(decision.Outcome, created.Record, null);
             }
             catch (RecordExistsException)
@@ -64,8 +67,8 @@ public sealed class ApprovalService(
         ReceiveDecision? last = null;
         var result = await records.UpdateAsync<ApprovalState>(key, record =>
         {
-            last = ApprovalDecisions.Receive(record.State, submission, updatedAt, routes, via, time.GetUtcNow(), Policy);
-            return last.Changes ? ReceiveChange(last, via) : null;
+            last = ApprovalMachine.Receive(record.State, submission, updatedAt, routes, via, time.GetUtcNow(), Policy);
+            return last.Transition is { } transition ? ToChange(last.State!, transition, SourceSystem) : null;
         }, cancellationToken);
 
         // A commit projects itself; a repeat projects too, so a re-push repairs what an older crash left behind.
@@ -78,49 +81,33 @@ public sealed class ApprovalService(
     }
 
     public Task<CommandResult> ClaimAsync(string approvalId, string department, CancellationToken cancellationToken = default) =>
-        CommandAsync(approvalId, (state, now) => ApprovalDecisions.Claim(state, department, now), decision => new Change<ApprovalState>
-        {
-            State = decision.State,
-            Action = "approval.claimed",
-            Principal = department,
-            Details = new { department, late = decision.Part!.ClaimedLate },
-            Cancel = [.. ApprovalDeadlines.Names(department)],
-            Messages = [ApprovalMessages.ToApprovalSystem(ApprovalMessages.Claimed, decision.State, decision.Part, new { claimedBy = department, claimedAt = decision.Part.ClaimedAt })],
-        }, cancellationToken);
+        CommandAsync(approvalId, department, (state, now) => ApprovalMachine.Claim(state, department, now, Policy), cancellationToken);
 
     public Task<CommandResult> DeclineAsync(string approvalId, string department, string reason, CancellationToken cancellationToken = default) =>
-        CommandAsync(approvalId, (state, now) => ApprovalDecisions.Decline(state, department, reason, now, Policy), decision => new Change<ApprovalState>
-        {
-            State = decision.State,
-            Action = "approval.declined",
-            Principal = department,
-            Details = new { department, reason },
-            Cancel = [.. ApprovalDeadlines.Names(department)],
-            Messages = [ApprovalMessages.ToDepartment(ApprovalMessages.Declined, responsibilities.Coordinator, decision.State, decision.Part, new { declinedBy = department, reason })],
-        }, cancellationToken);
+        CommandAsync(approvalId, department, (state, now) => ApprovalMachine.Decline(state, department, reason, now, Policy), cancellationToken);
 
     public Task<CommandResult> AssignAsync(string approvalId, string coordinator, string department, CancellationToken cancellationToken = default) =>
-        CommandAsync(approvalId, (state, now) => ApprovalDecisions.Assign(state, department, now, Policy), decision =>
-        {
-            var part = decision.Part!;
-            return new Change<ApprovalState>
-            {
-                State = decision.State,
-                Action = "approval.assigned",
-                Principal = coordinator,
-                Details = new { department, settled = decision.Settled.Select(p => new { department = p.Department, status = p.Status }).ToArray() },
-                Schedule = [.. ApprovalDeadlines.For(part, deadlines, options.Value.ClaimWorkingDays)],
-                Cancel = [.. decision.Settled.Where(p => p.Status == ClaimStatus.Assigned).SelectMany(p => ApprovalDeadlines.Names(p.Department))],
-                Messages =
-                [
-                    ApprovalMessages.ToDepartment(ApprovalMessages.Pushed, department, decision.State, part, new { assignedBy = coordinator }),
-                    ApprovalMessages.ToApprovalSystem(ApprovalMessages.Routed, decision.State, part, new { departments = new[] { department }, assignedBy = coordinator }),
-                ],
-            };
-        }, cancellationToken);
+        CommandAsync(approvalId, coordinator, (state, now) => ApprovalMachine.Assign(state, department, now, Policy), cancellationToken);
 
-    private async Task<CommandResult> CommandAsync(
-        string approvalId, Func<ApprovalState, DateTimeOffset, CommandDecision> decide, Func<CommandDecision, Change<ApprovalState>> change, CancellationToken cancellationToken)
+    /// <summary>A claim clock came due: reminds or warns, unless the part was claimed or declined meanwhile.</summary>
+    /// <returns>True when the approval changed (the deadline fired).</returns>
+    public async Task<bool> OnDeadlineAsync(DeadlineDue due, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(due);
+        var result = await records.UpdateAsync<ApprovalState>(due.Key, record =>
+        {
+            if (!due.IsCurrentFor(record) || record.Deadline(due.Deadline)?.Data is not { } department)
+            {
+                return null;
+            }
+
+            var decision = ApprovalMachine.OnClock(record.State, due.Action, due.Deadline, department, time.GetUtcNow(), Policy);
+            return decision.Transition is { } transition ? ToChange(decision.State, transition, ApprovalDeadlines.System) : null;
+        }, cancellationToken);
+        return result.Changed;
+    }
+
+    private async Task<CommandResult> CommandAsync(string approvalId, string principal, Func<ApprovalState, DateTimeOffset, CommandDecision> decide, CancellationToken cancellationToken)
     {
         CommandDecision? last = null;
         try
@@ -128,7 +115,7 @@ public sealed class ApprovalService(
             var result = await records.UpdateAsync<ApprovalState>(Key(approvalId), record =>
             {
                 last = decide(record.State, time.GetUtcNow());
-                return last.Outcome == CommandOutcome.Changed ? change(last) : null;
+                return last.Transition is { } transition ? ToChange(last.State, transition, principal) : null;
             }, cancellationToken);
             return new(last!.Outcome, result.Record, last.Part, last.Problem);
         }
@@ -138,44 +125,20 @@ public sealed class ApprovalService(
         }
     }
 
-    private Change<ApprovalState> ReceiveChange(ReceiveDecision decision, string via)
+    /// <summary>The one way an approval transition is committed: state, history entry, messages and clocks, in one write.</summary>
+    private Change<ApprovalState> ToChange(ApprovalState state, ApprovalTransition transition, string principal)
     {
-        var state = decision.State!;
-        var messages = new List<OutboundMessage>();
-        var schedule = new List<DeadlineSchedule>();
-        foreach (var part in decision.Routed)
-        {
-            messages.Add(ApprovalMessages.ToDepartment(ApprovalMessages.Pushed, part.Department, state, part));
-            schedule.AddRange(ApprovalDeadlines.For(part, deadlines, options.Value.ClaimWorkingDays));
-        }
-
-        var previous = state.Versions.Count > 1 ? state.Versions[^2].Version : (long?)null;
-        foreach (var part in decision.Notified)
-        {
-            // 审批结果变更: the departments holding the approval learn that what they supervise changed.
-            messages.Add(ApprovalMessages.ToDepartment(ApprovalMessages.Changed, part.Department, state, part, new { previousVersion = previous, version = state.Current.Version }));
-        }
-
-        if (decision.Routed.Count > 0)
-        {
-            messages.Add(ApprovalMessages.ToApprovalSystem(ApprovalMessages.Routed, state, null, new { departments = decision.Routed.Select(p => p.Department).ToArray() }));
-        }
-
+        var current = calendar.Current;
         return new Change<ApprovalState>
         {
             State = state,
-            Action = decision.Outcome == ReceiveOutcome.Created ? "approval.received" : "approval.version-received",
-            Principal = SourceSystem,
-            Details = new
-            {
-                version = state.Current.Version,
-                previousVersion = previous,
-                via,
-                routed = decision.Routed.Select(p => new { department = p.Department, reason = p.Reason }).ToArray(),
-                notified = decision.Notified.Select(p => p.Department).ToArray(),
-            },
-            Messages = messages,
-            Schedule = schedule,
+            Action = transition.Action,
+            Principal = principal,
+            Details = transition.Details,
+            Messages = [.. transition.Notices.Select(n => ApprovalMessages.From(n, state, current))],
+            Schedule = [.. WorkingDayDeadlines.Schedules(transition.Start, current, time.GetUtcNow())],
+            Cancel = [.. transition.Stop],
+            Fired = [.. transition.Fired],
         };
     }
 }

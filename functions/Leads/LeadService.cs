@@ -221,20 +221,9 @@ public sealed class LeadService(
                 n.Subject,
                 n.Body,
                 new Dictionary<string, string> { [DepartmentProperty] = n.Recipient, ["leadId"] = leadId })).ToList(),
-            Schedule = transition.Start
-                .Select(c => Schedule(c, current))
-                // A reminder whose moment has passed would only arrive after the fact.
-                .Where(s => !(s.Basis?.Anchor == DeadlineAnchor.StartOfLastDay && s.DueAt <= now))
-                .ToList(),
+            Schedule = [.. WorkingDayDeadlines.Schedules(transition.Start, current, now)],
             Cancel = transition.Stop.ToList(),
             Fired = transition.Fired.ToList(),
         };
-    }
-
-    private static DeadlineSchedule Schedule(LeadClockStart clock, WorkingDayCalendar current)
-    {
-        var basis = new WorkingDayBasis(clock.Basis.From, clock.Basis.WorkingDays, clock.Reminder ? DeadlineAnchor.StartOfLastDay : DeadlineAnchor.Due);
-        var (dueAt, provisional) = WorkingDayDeadlines.Count(current, basis);
-        return new DeadlineSchedule(clock.Name, clock.Action, dueAt, provisional, basis, clock.Department);
     }
 }

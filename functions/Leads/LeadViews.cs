@@ -81,7 +81,7 @@ public static class LeadViews
             state.SubmittedBy,
             state.SubmittedAt,
             Deadline(state.RelayClock, calendar),
-            new RelayView(state.RelayedAt, state.RelayLateness.Late, state.RelayLateness.WorkingDaysLate),
+            Relay(state.RelayClock, state.RelayedAt, calendar),
             state.RoutedTo,
             state.Assignment is { } a ? new AssignmentView(a.Since, a.Reason, Deadline(a.Clock, calendar), a.OverdueAt) : null,
             state.Recipients.Select(r => Recipient(r, calendar)).ToArray(),
@@ -102,15 +102,22 @@ public static class LeadViews
         r.Reason,
         LeadNames.Of(r.Status),
         Deadline(r.RelayClock, calendar),
-        new RelayView(r.RelayedAt, r.RelayLateness.Late, r.RelayLateness.WorkingDaysLate),
+        Relay(r.RelayClock, r.RelayedAt, calendar),
         r.Receipt,
         r.ReturnClock is { } rc ? Deadline(rc, calendar) : null,
         r.ReturnWindowClosedAt,
-        r.Return,
+        r.Return is { } returned && r.ReturnClock is { } returnClock ? returned with { Lateness = returnClock.LatenessOf(returned.At, calendar) } : r.Return,
         r.CompletedAt,
         r.FeedbackClock is { } fc ? Deadline(fc, calendar) : null,
         r.FeedbackOverdueAt,
-        r.Result);
+        r.Result is { } result && r.FeedbackClock is { } feedbackClock ? result with { Lateness = feedbackClock.LatenessOf(result.ReportedAt, calendar) } : r.Result);
+
+    /// <summary>Lateness, like every deadline shown, is measured on the calendar loaded now, not the one of the day the step was taken.</summary>
+    private static RelayView Relay(ClockBasis clock, DateTimeOffset relayedAt, WorkingDayCalendar calendar)
+    {
+        var lateness = clock.LatenessOf(relayedAt, calendar);
+        return new RelayView(relayedAt, lateness.Late, lateness.WorkingDaysLate);
+    }
 
     private static DeadlineResponse Deadline(ClockBasis clock, WorkingDayCalendar calendar) => ToResponse(clock.On(calendar));
 }

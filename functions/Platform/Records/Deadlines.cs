@@ -66,6 +66,21 @@ public sealed class WorkingDayDeadlines(RecordStore records, Calendar.CalendarSo
         return new DeadlineSchedule(name, action, dueAt, provisional, basis, data);
     }
 
+    /// <summary>
+    /// The deadline rows a transition's clocks become, counted on <paramref name="calendar"/>. A reminder
+    /// whose moment has already passed would only arrive after the fact, so it is not set.
+    /// </summary>
+    public static IReadOnlyList<DeadlineSchedule> Schedules(IEnumerable<ClockStart> clocks, WorkingDayCalendar calendar, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(clocks);
+        return clocks
+            .Select(c => (Clock: c, Basis: new WorkingDayBasis(c.Basis.From, c.Basis.WorkingDays, c.Reminder ? DeadlineAnchor.StartOfLastDay : DeadlineAnchor.Due)))
+            .Select(c => (c.Clock, c.Basis, Count: Count(calendar, c.Basis)))
+            .Where(c => !(c.Clock.Reminder && c.Count.DueAt <= now))
+            .Select(c => new DeadlineSchedule(c.Clock.Name, c.Clock.Action, c.Count.DueAt, c.Count.Provisional, c.Basis, c.Clock.Data))
+            .ToArray();
+    }
+
     public static (DateTimeOffset DueAt, bool Provisional) Count(WorkingDayCalendar calendar, WorkingDayBasis basis)
     {
         ArgumentNullException.ThrowIfNull(calendar);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Integration.Domain.Calendar;
 using Integration.Domain.Identity;
 
@@ -19,15 +20,11 @@ public enum ClaimStatus
     Assigned,
 }
 
-/// <summary>The claim deadline, with the calendar's deadline/dueAt/provisional meaning.</summary>
-public sealed record ClaimDeadline(DateOnly Deadline, DateTimeOffset DueAt, bool Provisional)
-{
-    public static ClaimDeadline From(WorkingDayDeadline deadline)
-    {
-        ArgumentNullException.ThrowIfNull(deadline);
-        return new(deadline.Deadline, deadline.DueAt, deadline.Provisional);
-    }
-}
+/// <summary>
+/// A claim deadline as records stored before claim clocks were kept as rules hold it: a snapshot of
+/// the count at routing time, read only for those parts.
+/// </summary>
+public sealed record ClaimDeadline(DateOnly Deadline, DateTimeOffset DueAt, bool Provisional);
 
 /// <summary>One department's part of an approval: routed, then claimed or declined. Several competent departments each hold their own.</summary>
 public sealed record ApprovalPart
@@ -39,7 +36,12 @@ public sealed record ApprovalPart
 
     public required DateTimeOffset RoutedAt { get; init; }
 
-    public required ClaimDeadline ClaimDeadline { get; init; }
+    /// <summary>"Claim within N working days of routing", counted on the current calendar wherever it is shown.</summary>
+    public ClockBasis? ClaimClock { get; init; }
+
+    /// <summary>Only on parts stored before <see cref="ClaimClock"/> existed; never written now.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ClaimDeadline? ClaimDeadline { get; init; }
 
     public ClaimStatus Status { get; init; } = ClaimStatus.Pending;
 
@@ -48,8 +50,8 @@ public sealed record ApprovalPart
 
     public DateTimeOffset? ClaimedAt { get; init; }
 
-    /// <summary>Claimed after the claim deadline.</summary>
-    public bool ClaimedLate { get; init; }
+    /// <summary>Claimed after the claim deadline, as counted on <paramref name="calendar"/>.</summary>
+    public bool ClaimedLateOn(WorkingDayCalendar calendar) => ClaimedAt is { } at && at >= ClaimDeadlineOn(calendar).DueAt;
 
     public DateTimeOffset? DeclinedAt { get; init; }
 
@@ -68,18 +70,35 @@ public sealed record ApprovalPart
     /// <summary>Declined and not yet dealt with by the coordinator.</summary>
     public bool AwaitsCoordinator => Status == ClaimStatus.Declined && SettledAt is null;
 
+    /// <summary>The claim deadline on <paramref name="calendar"/>: the rule counted now, or the snapshot of a part stored before rules were kept.</summary>
+    public WorkingDayDeadline ClaimDeadlineOn(WorkingDayCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        if (ClaimClock is { } clock)
+        {
+            return clock.On(calendar);
+        }
+
+        var snapshot = ClaimDeadline ?? throw new InvalidOperationException($"The part of '{Department}' has no claim clock.");
+        return new WorkingDayDeadline(Kernel.ChinaTime.DateOf(RoutedAt), 0, snapshot.Deadline, snapshot.DueAt, snapshot.Provisional);
+    }
+
     /// <summary>
     /// When this pending part counts as overdue: the warning went out, or the deadline has passed
     /// though the warning has not been handled yet.
     /// </summary>
-    public DateTimeOffset EffectiveDueAt => OverdueAt is { } warned && warned < ClaimDeadline.DueAt ? warned : ClaimDeadline.DueAt;
+    public DateTimeOffset EffectiveDueAt(WorkingDayCalendar calendar)
+    {
+        var due = ClaimDeadlineOn(calendar).DueAt;
+        return OverdueAt is { } warned && warned < due ? warned : due;
+    }
 
-    public bool IsOverdue(DateTimeOffset now) => Status == ClaimStatus.Pending && now >= EffectiveDueAt;
+    public bool IsOverdue(DateTimeOffset now, WorkingDayCalendar calendar) => Status == ClaimStatus.Pending && now >= EffectiveDueAt(calendar);
 
     /// <summary>pending, overdue, claimed, declined or assigned.</summary>
-    public string StatusAt(DateTimeOffset now) => Status switch
+    public string StatusAt(DateTimeOffset now, WorkingDayCalendar calendar) => Status switch
     {
-        ClaimStatus.Pending => IsOverdue(now) ? ApprovalStatus.Overdue : ApprovalStatus.Pending,
+        ClaimStatus.Pending => IsOverdue(now, calendar) ? ApprovalStatus.Overdue : ApprovalStatus.Pending,
         ClaimStatus.Claimed => ApprovalStatus.Claimed,
         ClaimStatus.Declined => ApprovalStatus.Declined,
         _ => ApprovalStatus.Assigned,
@@ -125,13 +144,13 @@ public sealed record ApprovalState
     /// The approval's one status, most urgent first: declined (a decline awaits the coordinator),
     /// overdue (a part is past its claim deadline), pending (a part is unclaimed), else claimed.
     /// </summary>
-    public string StatusAt(DateTimeOffset now) => StatusOf(Parts, now);
+    public string StatusAt(DateTimeOffset now, WorkingDayCalendar calendar) => StatusOf(Parts, now, calendar);
 
-    public static string StatusOf(IReadOnlyList<ApprovalPart> parts, DateTimeOffset now)
+    public static string StatusOf(IReadOnlyList<ApprovalPart> parts, DateTimeOffset now, WorkingDayCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(parts);
         return parts.Any(p => p.AwaitsCoordinator) ? ApprovalStatus.Declined
-            : parts.Any(p => p.IsOverdue(now)) ? ApprovalStatus.Overdue
+            : parts.Any(p => p.IsOverdue(now, calendar)) ? ApprovalStatus.Overdue
             : parts.Any(p => p.Status == ClaimStatus.Pending) ? ApprovalStatus.Pending
             : ApprovalStatus.Claimed;
     }

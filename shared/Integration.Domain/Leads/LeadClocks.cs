@@ -24,28 +24,11 @@ public static class LeadClocks
     public static string Name(string clock, string? department = null, bool reminder = false) =>
         (reminder ? clock + "-reminder" : clock) + (department is null ? "" : "." + department);
 
-    /// <summary>
-    /// Whether a step taken at <paramref name="at"/> missed the deadline, and by how many working days.
-    /// A step on a day off after the deadline counts as done on the next working day: a Saturday after
-    /// a Friday deadline is one working day late, not zero.
-    /// </summary>
+    /// <summary>Whether a step taken at <paramref name="at"/> missed its clock, measured on <paramref name="calendar"/>.</summary>
     public static Lateness Measure(WorkingDayCalendar calendar, ClockBasis clock, DateTimeOffset at)
     {
-        ArgumentNullException.ThrowIfNull(calendar);
         ArgumentNullException.ThrowIfNull(clock);
-        var deadline = clock.On(calendar);
-        if (at < deadline.DueAt)
-        {
-            return Lateness.OnTime;
-        }
-
-        var day = ChinaTime.DateOf(at);
-        while (!calendar.IsWorkingDay(day))
-        {
-            day = day.AddDays(1);
-        }
-
-        return new Lateness(true, calendar.WorkingDaysBetween(deadline.Deadline, day));
+        return clock.LatenessOf(at, calendar);
     }
 
     /// <summary>The clocks of a lead that have run out with their step still not taken, as of <paramref name="now"/>.</summary>

@@ -17,7 +17,7 @@ public sealed record LeadTransition(
     string Action,
     object Details,
     IReadOnlyList<LeadNotice> Notices,
-    IReadOnlyList<LeadClockStart> Start,
+    IReadOnlyList<ClockStart> Start,
     IReadOnlyList<string> Stop,
     IReadOnlyList<string> Fired) : LeadDecision;
 
@@ -41,9 +41,6 @@ public enum LeadAudience
 
 /// <summary>A message to one party. Bodies never carry the confidential source.</summary>
 public sealed record LeadNotice(LeadAudience Audience, string Recipient, string Subject, object Body);
-
-/// <summary>A working-day deadline to set: at the end of its last day, or at the start of it for a reminder.</summary>
-public sealed record LeadClockStart(string Name, string Action, ClockBasis Basis, bool Reminder, string Department);
 
 /// <summary>What a department receives when a lead is relayed to it: the lead without its source's identity.</summary>
 public sealed record LeadRelayedNotice(

@@ -48,7 +48,7 @@ public static class LeadMachine
         };
 
         var notices = recipients.Select(r => Relayed(state, r.Department, LeadNames.Of(r.Role), r.Reason, toRoute: false, r.RelayClock, r.RelayedAt, r.RelayLateness, calendar)).ToList();
-        var start = new List<LeadClockStart>();
+        var start = new List<ClockStart>();
         if (assignment is not null)
         {
             notices.Add(Relayed(state, rules.Coordinator, "coordinator", assignment.Reason, toRoute: true, relayClock, now, lateness, calendar));
@@ -140,7 +140,7 @@ public static class LeadMachine
         var returnClock = part.ReturnClock ?? new ClockBasis(ChinaTime.DateOf(part.Receipt?.SignedAt ?? now), rules.ReturnWorkingDays);
         var lateness = LeadClocks.Measure(calendar, returnClock, now);
         var next = Replace(state, part, part with { Status = RecipientStatus.Returned, Return = new LeadReturn(now, input.Reason, lateness) });
-        var start = new List<LeadClockStart>();
+        var start = new List<ClockStart>();
         var toRoute = next.Assignment is null && !next.Active.Any(r => r.Role == RecipientRole.Supervisor);
         if (toRoute)
         {
@@ -417,19 +417,19 @@ public static class LeadMachine
             s.Parties, s.Evidence, s.SuspectedCrime, s.Source?.Channel, state.SubmittedBy, clock.On(calendar), relayedAt, lateness));
     }
 
-    private static LeadClockStart[] RelayClocks(ClockBasis clock, LeadRules rules) =>
+    private static ClockStart[] RelayClocks(ClockBasis clock, LeadRules rules) =>
     [
         new(LeadClocks.Name(LeadClocks.Relay, reminder: true), LeadClocks.RelayReminderAction, clock, Reminder: true, rules.Coordinator),
         new(LeadClocks.Name(LeadClocks.Relay), LeadClocks.RelayOverdueAction, clock, Reminder: false, rules.Coordinator),
     ];
 
-    private static LeadClockStart[] ReturnClocks(ClockBasis clock, string department) =>
+    private static ClockStart[] ReturnClocks(ClockBasis clock, string department) =>
     [
         new(LeadClocks.Name(LeadClocks.Return, department, reminder: true), LeadClocks.ReturnReminderAction, clock, Reminder: true, department),
         new(LeadClocks.Name(LeadClocks.Return, department), LeadClocks.ReturnWindowClosedAction, clock, Reminder: false, department),
     ];
 
-    private static LeadClockStart[] FeedbackClocks(ClockBasis clock, string department) =>
+    private static ClockStart[] FeedbackClocks(ClockBasis clock, string department) =>
     [
         new(LeadClocks.Name(LeadClocks.Feedback, department, reminder: true), LeadClocks.FeedbackReminderAction, clock, Reminder: true, department),
         new(LeadClocks.Name(LeadClocks.Feedback, department), LeadClocks.FeedbackOverdueAction, clock, Reminder: false, department),

@@ -71,22 +71,6 @@ public sealed record LeadSubmission(
     private static readonly JsonSerializerOptions FingerprintOptions = new(JsonSerializerDefaults.Web);
 }
 
-/// <summary>"N working days from day D" kept as its basis, so the deadline is always counted on the current calendar.</summary>
-public sealed record ClockBasis(DateOnly From, int WorkingDays)
-{
-    public WorkingDayDeadline On(WorkingDayCalendar calendar)
-    {
-        ArgumentNullException.ThrowIfNull(calendar);
-        return calendar.AddWorkingDays(From, WorkingDays);
-    }
-}
-
-/// <summary>Whether a step came after its deadline and by how many working days.</summary>
-public sealed record Lateness(bool Late, int WorkingDaysLate)
-{
-    public static readonly Lateness OnTime = new(false, 0);
-}
-
 public enum RecipientRole
 {
     /// <summary>A competent supervisory department (招标投标行政监督部门), or the coordinator handling it itself.</summary>
