@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Integration.Domain.Approvals;
 using Integration.Domain.Calendar;
 using Integration.Domain.Identity;
@@ -20,9 +18,6 @@ namespace Integration.Functions.Approvals;
 public sealed class ApprovalFunctions(
     ApprovalService approvals, ApprovalIndex index, RecordStore records, ApprovalQuarantine quarantine, ApprovalPull pull, PrincipalRegistry registry, TimeProvider time)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
-
     public sealed record QuarantineResponse(IReadOnlyList<QuarantinedItem> Items, string? NextPageToken);
 
     /// <summary>Pulls the approval system's feed from the checkpoint on (<c>Connectors:ApprovalSystem:Schedule</c>).</summary>
@@ -45,9 +40,14 @@ public sealed class ApprovalFunctions(
             return Problems.Forbidden($"Only '{approvals.SourceSystem}' pushes approvals; '{caller.Id}' may not.");
         }
 
+        var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
         var errors = new FieldErrors();
-        var body = await ReadBodyAsync(request, errors, cancellationToken);
-        var submission = body is { } json ? ApprovalReader.Read(json, approvals.Rules(), errors) : null;
+        var submission = ApprovalReader.Read(body, approvals.Rules(), errors);
         if (!errors.IsEmpty || submission is null)
         {
             return Problems.Validation(errors);
@@ -88,7 +88,7 @@ public sealed class ApprovalFunctions(
             errors.Add("department", $"{TextRules.Echo(department)} is not a department of {registry.Municipality}.");
         }
 
-        var size = ParsePageSize(pageSize, errors);
+        var size = PageSize.Read(pageSize, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Validation(errors);
@@ -171,9 +171,14 @@ public sealed class ApprovalFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{approvalId}/decline")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
+        var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
         var errors = new FieldErrors();
-        var body = await ReadBodyAsync(request, errors, cancellationToken);
-        var reason = body is { } json ? new JsonFields(json, errors).String("reason", maxLength: 1000) : null;
+        var reason = new JsonFields(body, errors).String("reason", maxLength: 1000);
         if (!errors.IsEmpty || reason is null)
         {
             return Problems.Validation(errors);
@@ -201,9 +206,14 @@ public sealed class ApprovalFunctions(
             return Problems.Forbidden($"Only the coordinator assigns approvals; '{caller.Id}' may not.");
         }
 
+        var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
         var errors = new FieldErrors();
-        var body = await ReadBodyAsync(request, errors, cancellationToken);
-        var department = body is { } json ? new JsonFields(json, errors).String("department", maxLength: 64) : null;
+        var department = new JsonFields(body, errors).String("department", maxLength: 64);
         if (department is not null && !registry.IsDepartment(department))
         {
             errors.Add("department", $"{TextRules.Echo(department)} is not a department of {registry.Municipality}.");
@@ -231,7 +241,7 @@ public sealed class ApprovalFunctions(
     {
         string? pageSize = request.Query["pageSize"], pageToken = request.Query["pageToken"];
         var errors = new FieldErrors();
-        var size = ParsePageSize(pageSize, errors);
+        var size = PageSize.Read(pageSize, errors);
         if (!errors.IsEmpty)
         {
             return Problems.Validation(errors);
@@ -276,23 +286,5 @@ public sealed class ApprovalFunctions(
             parts.Select(p => ApprovalResponses.ToSummary(p, now, calendar)).ToArray());
     }
 
-    private static int ParsePageSize(string? pageSize, FieldErrors errors)
-    {
-        if (pageSize is null)
-        {
-            return DefaultPageSize;
-        }
-
-        if (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1 || size > MaxPageSize)
-        {
-            errors.Add("pageSize", $"{TextRules.Echo(pageSize)} is not a whole number from 1 to {MaxPageSize}.");
-        }
-
-        return size;
-    }
-
     private static bool IsApprovalId(string approvalId) => ApprovalReader.IsValidId(approvalId);
-
-    private static Task<JsonElement?> ReadBodyAsync(HttpRequest request, FieldErrors errors, CancellationToken cancellationToken) =>
-        RequestBody.ReadJsonAsync(request, errors, cancellationToken);
 }

@@ -16,7 +16,7 @@ public static class ApprovalMessages
     public const string Approvals = "approvals";
     public const string Feedback = "approval-feedback";
     public const string FeedbackSubscription = "approval-system";
-    public const string DepartmentProperty = "department";
+    public const string DepartmentProperty = TopicDefinition.RecipientProperty;
 
     public const string Pushed = ApprovalSubjects.Pushed;
     public const string Changed = ApprovalSubjects.Changed;
@@ -35,15 +35,7 @@ public static class ApprovalMessages
         ArgumentNullException.ThrowIfNull(registry);
         return
         [
-            new TopicDefinition
-            {
-                Name = Approvals,
-                Subscriptions = registry.All
-                    .Where(p => p.Has(PrincipalRole.Department))
-                    .OrderBy(p => p.Id, StringComparer.Ordinal)
-                    .Select(p => new SubscriptionDefinition { Name = p.Id, Filters = [CorrelationFilter.Property(DepartmentProperty, p.Id)] })
-                    .ToArray(),
-            },
+            TopicDefinition.PerPrincipal(Approvals, registry.All.Where(p => p.Has(PrincipalRole.Department)).OrderBy(p => p.Id, StringComparer.Ordinal)),
             new TopicDefinition
             {
                 Name = Feedback,

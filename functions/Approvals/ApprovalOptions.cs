@@ -9,9 +9,11 @@ public sealed class ApprovalOptions
     public const string Section = "Approvals";
 
     /// <summary>Working days a department has to claim an approval routed to it, counted from the push.</summary>
+    [Range(1, 60, ErrorMessage = Section + ":" + nameof(ClaimWorkingDays) + " must be from {1} to {2}.")]
     public int ClaimWorkingDays { get; set; } = 2;
 
     /// <summary>The principal that pushes approvals and receives the feedback topic.</summary>
+    [Required(ErrorMessage = Section + ":" + nameof(SourceSystem) + " must name the approval system's principal.")]
     public string SourceSystem { get; set; } = "approval-system";
 }
 

@@ -14,7 +14,7 @@ public static class ApprovalServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ApprovalOptions>()
             .Bind(configuration.GetSection(ApprovalOptions.Section))
-            .Validate(o => o.ClaimWorkingDays is >= 1 and <= 60, $"{ApprovalOptions.Section}:{nameof(ApprovalOptions.ClaimWorkingDays)} must be from 1 to 60.")
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<ApprovalSystemConnectorOptions>()
             .Bind(configuration.GetSection(ApprovalSystemConnectorOptions.Section))

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Integration.Domain.Identity;
+using Integration.Domain.Kernel;
 using Integration.Functions.Platform;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -113,6 +114,40 @@ public static class RoleNames
     };
 }
 
+/// <summary>Every problem with <c>Identity:ApiKeys</c>, each naming its key, checked at start-up.</summary>
+public sealed class IdentityOptionsValidation(PrincipalRegistry registry) : IValidateOptions<IdentityOptions>
+{
+    public ValidateOptionsResult Validate(string? name, IdentityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, hashes) in options.ApiKeys)
+        {
+            if (registry.Find(id) is null)
+            {
+                problems.Add($"{IdentityOptions.Section}:ApiKeys names '{id}', which is not a principal of {registry.Municipality}.");
+                continue;
+            }
+
+            foreach (var hash in hashes)
+            {
+                var normalized = hash.Trim().ToLowerInvariant();
+                if (normalized.Length != 64 || !normalized.All(Uri.IsHexDigit))
+                {
+                    problems.Add($"{IdentityOptions.Section}:ApiKeys:{id} holds {TextRules.Echo(hash)}, which is not a SHA-256 hex digest.");
+                }
+                else if (!owners.TryAdd(normalized, id))
+                {
+                    problems.Add($"{IdentityOptions.Section}:ApiKeys:{id} reuses a key hash of '{owners[normalized]}'.");
+                }
+            }
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
+
 /// <summary>
 /// Maps API-key hashes to principals. In Development, with <c>Identity:DevelopmentKeys</c> on, every
 /// principal also has the key <c>dev-&lt;id&gt;</c>, derived from the registry so any municipality's file
@@ -131,21 +166,14 @@ public sealed class ApiKeyDirectory
         ArgumentNullException.ThrowIfNull(options);
         this.isDevelopment = isDevelopment;
         DevelopmentKeys = isDevelopment && options.DevelopmentKeys;
+        // IdentityOptionsValidation has refused unknown principals, malformed and reused hashes before this runs.
         foreach (var (id, hashes) in options.ApiKeys)
         {
-            var principal = registry.Find(id)
-                ?? throw new InvalidOperationException($"Identity:ApiKeys names '{id}', which is not a principal of {registry.Municipality}.");
-            foreach (var hash in hashes)
+            if (registry.Find(id) is { } principal)
             {
-                var normalized = hash.Trim().ToLowerInvariant();
-                if (normalized.Length != 64 || !normalized.All(Uri.IsHexDigit))
+                foreach (var hash in hashes)
                 {
-                    throw new InvalidOperationException($"Identity:ApiKeys:{id} holds '{hash}', which is not a SHA-256 hex digest.");
-                }
-
-                if (!byHash.TryAdd(normalized, principal))
-                {
-                    throw new InvalidOperationException($"Identity:ApiKeys:{id} reuses a key hash of '{byHash[normalized].Id}'.");
+                    byHash.TryAdd(hash.Trim().ToLowerInvariant(), principal);
                 }
             }
         }

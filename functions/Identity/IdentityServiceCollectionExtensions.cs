@@ -1,5 +1,6 @@
 using Integration.Domain.Identity;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Identity;
 
@@ -10,12 +11,12 @@ public static class IdentityServiceCollectionExtensions
     {
         var municipality = configuration.GetSection(MunicipalityOptions.Section).Get<MunicipalityOptions>() ?? new MunicipalityOptions();
         var registry = municipality.ToRegistry();
-        var identity = configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions();
         services.AddSingleton(municipality);
         services.AddSingleton(registry);
         services.AddSingleton(municipality.ToResponsibilityList(registry));
-        services.AddSingleton(new ApiKeyDirectory(registry, identity, environment.IsDevelopment()));
-        services.Configure<IdentityOptions>(o => o.DevelopmentKeys = identity.DevelopmentKeys);
+        services.AddOptions<IdentityOptions>().Bind(configuration.GetSection(IdentityOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IdentityOptions>>(new IdentityOptionsValidation(registry));
+        services.AddSingleton(provider => new ApiKeyDirectory(registry, provider.GetRequiredService<IOptions<IdentityOptions>>().Value, environment.IsDevelopment()));
         services.AddHostedService<IdentityStartupReport>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Integration.Domain.Approvals;
 using Integration.Domain.Calendar;
@@ -20,9 +19,6 @@ namespace Integration.Functions.Leads;
 /// </summary>
 public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervision)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
-
     private delegate LeadDecision Command(LeadState state, Caller caller, JsonElement body, DateTimeOffset now, WorkingDayCalendar calendar, LeadService leads);
 
     /// <summary>
@@ -34,17 +30,10 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
         ArgumentNullException.ThrowIfNull(registry);
         return
         [
-            new TopicDefinition { Name = LeadService.LeadsTopic, Subscriptions = SubscriptionsFor(registry, PrincipalRole.Department) },
-            new TopicDefinition { Name = LeadService.FeedbackTopic, Subscriptions = SubscriptionsFor(registry, PrincipalRole.System) },
+            TopicDefinition.PerPrincipal(LeadService.LeadsTopic, registry.All.Where(p => p.Has(PrincipalRole.Department))),
+            TopicDefinition.PerPrincipal(LeadService.FeedbackTopic, registry.All.Where(p => p.Has(PrincipalRole.System))),
         ];
     }
-
-    private static SubscriptionDefinition[] SubscriptionsFor(PrincipalRegistry registry, PrincipalRole role) =>
-        registry.All.Where(p => p.Has(role)).Select(p => new SubscriptionDefinition
-        {
-            Name = p.Id,
-            Filters = [CorrelationFilter.Property(LeadService.DepartmentProperty, p.Id)],
-        }).ToArray();
 
     [Function("lead-submit")]
     [Authorize]
@@ -61,7 +50,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
             return Problems.Forbidden($"Only the trading centre submits leads; '{caller.Id}' may not.");
         }
 
-        var (body, invalid) = await ReadAsync(request, cancellationToken);
+        var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
@@ -181,11 +170,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
             errors.Add("overdue", $"{TextRules.Echo(overdue)} is neither true nor false.");
         }
 
-        var size = DefaultPageSize;
-        if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxPageSize))
-        {
-            errors.Add("pageSize", $"{TextRules.Echo(pageSize)} is not a whole number from 1 to {MaxPageSize}.");
-        }
+        var size = PageSize.Read(pageSize, errors);
 
         if (!errors.IsEmpty)
         {
@@ -217,7 +202,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
             return Problems.Forbidden($"Lead {leadId} was neither submitted by nor relayed to '{caller.Id}'.");
         }
 
-        var (body, invalid) = await ReadAsync(request, cancellationToken);
+        var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
@@ -230,14 +215,6 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
         }
 
         return outcome.Rejection is { } rejection ? Problem(rejection, outcome.Record, caller) : TypedResults.Ok(View(outcome.Record.State, caller, leads));
-    }
-
-    /// <summary>Reads the body as JSON without ever logging or echoing it: a lead may carry a whistle-blower's identity.</summary>
-    private static async Task<(JsonElement Body, ProblemHttpResult? Invalid)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var body = await RequestBody.ReadJsonAsync(request, errors, cancellationToken);
-        return body is { } json ? (json, null) : (default, Problems.Validation(errors));
     }
 
     /// <summary>

@@ -38,9 +38,8 @@ public sealed class LeadIndex(ITableStore store) : IRecordProjection<LeadState>
         await EnsureTableAsync(cancellationToken);
         var state = record.State;
         var json = JsonSerializer.Serialize(state, RecordJson.Options);
-        var partitions = new[] { AllPartition, PrincipalPartition(state.SubmittedBy) }
-            .Concat(state.Recipients.Select(r => PrincipalPartition(r.Department)))
-            .Distinct(StringComparer.Ordinal);
+        // Exactly the principals that may read the lead (RecordAccess), so a listing never reads a row it would hide.
+        var partitions = state.Parties.Select(PrincipalPartition).Prepend(AllPartition).Distinct(StringComparer.Ordinal);
         foreach (var partition in partitions)
         {
             var properties = new Dictionary<string, object?> { ["RecordVersion"] = record.Version };

@@ -36,7 +36,7 @@ public sealed class LeadService(
     public const string FeedbackTopic = "lead-feedback";
 
     /// <summary>The application property every lead message is filtered on: the principal it is for.</summary>
-    public const string DepartmentProperty = "department";
+    public const string DepartmentProperty = Infrastructure.Topics.TopicDefinition.RecipientProperty;
 
     public LeadRules Rules { get; } = new(
         options.Value.RelayWorkingDays,

@@ -69,11 +69,7 @@ public sealed record OrchestrationListQuery(
             errors.Add("createdTo", "must not be before createdFrom.");
         }
 
-        var size = 50;
-        if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
-        {
-            errors.Add("pageSize", $"must be a whole number from 1 to {MaxPageSize}.");
-        }
+        var size = Platform.PageSize.Read(pageSize, errors, MaxPageSize);
 
         return errors.IsEmpty
             ? (new OrchestrationListQuery(string.IsNullOrWhiteSpace(name) ? null : name.Trim(), statuses, from, to, size, string.IsNullOrEmpty(pageToken) ? null : pageToken), errors)

@@ -17,6 +17,13 @@ public static class RequestBody
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
 
+    /// <summary>The body as JSON, or the 400 problem naming what is wrong with it: what every flow's command function starts with.</summary>
+    public static async Task<(JsonElement Body, ProblemHttpResult? Invalid)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        return await ReadJsonAsync(request, errors, cancellationToken) is { } body ? (body, null) : (default, Problems.Validation(errors));
+    }
+
     public static async Task<JsonElement?> ReadJsonAsync(HttpRequest request, FieldErrors errors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -1,3 +1,5 @@
+using Integration.Domain.Identity;
+
 namespace Integration.Functions.Infrastructure.Topics;
 
 /// <summary>
@@ -11,12 +13,31 @@ public sealed record TopicTopology
 
 public sealed record TopicDefinition
 {
+    /// <summary>The application property every per-principal subscription filters on: the id of the principal a message is for.</summary>
+    public const string RecipientProperty = "department";
+
     public required string Name { get; init; }
 
     /// <summary>A second publish of the same MessageId within this window is dropped.</summary>
     public TimeSpan DuplicateDetectionWindow { get; init; } = TimeSpan.FromMinutes(10);
 
     public IReadOnlyList<SubscriptionDefinition> Subscriptions { get; init; } = [];
+
+    /// <summary>
+    /// The one shape of a flow's topic that principals read: a subscription per principal, named after
+    /// its id, receiving only the messages whose <see cref="RecipientProperty"/> is that id.
+    /// </summary>
+    public static TopicDefinition PerPrincipal(string name, IEnumerable<Principal> principals)
+    {
+        ArgumentNullException.ThrowIfNull(principals);
+        return new TopicDefinition
+        {
+            Name = name,
+            Subscriptions = principals
+                .Select(p => new SubscriptionDefinition { Name = p.Id, Filters = [CorrelationFilter.Property(RecipientProperty, p.Id)] })
+                .ToArray(),
+        };
+    }
 }
 
 public sealed record SubscriptionDefinition

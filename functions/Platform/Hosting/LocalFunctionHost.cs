@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
+using Microsoft.Extensions.Options;
+
 namespace Integration.Functions.Platform.Hosting;
 
 /// <summary>
@@ -26,6 +28,8 @@ public static class LocalFunctionHost
             services.AddSingleton(ToTimer(timer));
         }
 
+        services.AddOptions<TimerOptions>().BindConfiguration(TimerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TimerOptions>, TimerOptionsValidation>();
         services.AddSingleton<TimerScheduler>();
         services.AddHostedService<TimerHost>();
         return services;

@@ -71,10 +71,7 @@ public static class DurableServiceCollectionExtensions
     {
         services.AddOptions<DurableOptions>()
             .Bind(configuration.GetSection(DurableOptions.Section))
-            .Validate(o => DurableEngine.IsValidTaskHubName(o.TaskHub), "Durable:TaskHub must be 3 to 45 letters and digits, starting with a letter.")
-            .Validate(o => o.WorkItemVisibilityTimeout >= TimeSpan.FromSeconds(5) && o.WorkItemVisibilityTimeout <= TimeSpan.FromMinutes(10), "Durable:WorkItemVisibilityTimeout must be between 00:00:05 and 00:10:00.")
-            .Validate(o => o.PurgeAfter >= TimeSpan.FromHours(1), "Durable:PurgeAfter must be at least 01:00:00.")
-            .Validate(o => o.PartitionCount is >= 1 and <= 16, "Durable:PartitionCount must be between 1 and 16.")
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<Orchestrations>();
         services.AddSingleton<Operations.OrchestrationAdmin>();

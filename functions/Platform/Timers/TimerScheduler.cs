@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using Integration.Domain.Storage;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Platform.Timers;
 
@@ -8,17 +10,33 @@ public sealed class TimerOptions
 {
     public const string Section = "Timers";
 
-    /// <summary>IANA or Windows id of the zone schedules are read in.</summary>
+    private const string Key = Section + ":";
+
+    /// <summary>IANA or Windows id of the zone schedules are read in (checked by <see cref="TimerOptionsValidation"/>).</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
     /// <summary>A run that starts later than this after its scheduled time is reported as past due.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = Key + nameof(PastDueAfter) + " must be from {1} to {2}.")]
     public TimeSpan PastDueAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest sleep between checks, so a schedule status changed by another instance is seen.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = Key + nameof(MaxSleep) + " must be from {1} to {2}.")]
     public TimeSpan MaxSleep { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Function names not to run on this instance.</summary>
     public List<string> Disabled { get; set; } = [];
+}
+
+/// <summary>What data annotations cannot say about <see cref="TimerOptions"/>: the zone must be one this machine knows.</summary>
+public sealed class TimerOptionsValidation : IValidateOptions<TimerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TimerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone ?? "", out _)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"{TimerOptions.Section}:{nameof(TimerOptions.TimeZone)} '{options.TimeZone}' is not a time zone this machine knows (e.g. Asia/Shanghai).");
+    }
 }
 
 /// <summary>
@@ -41,7 +59,8 @@ public sealed class TimerScheduler
     private readonly List<(TimerFunction Function, CronSchedule Schedule)> timers = [];
     private bool tableReady;
 
-    public TimerScheduler(IEnumerable<TimerFunction> functions, IConfiguration configuration, ITableStore store, TimeProvider time, IServiceProvider services, ILogger<TimerScheduler> logger)
+    public TimerScheduler(
+        IEnumerable<TimerFunction> functions, IConfiguration configuration, IOptions<TimerOptions> timerOptions, ITableStore store, TimeProvider time, IServiceProvider services, ILogger<TimerScheduler> logger)
     {
         ArgumentNullException.ThrowIfNull(functions);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -49,7 +68,8 @@ public sealed class TimerScheduler
         this.time = time;
         this.services = services;
         this.logger = logger;
-        options = configuration.GetSection(TimerOptions.Section).Get<TimerOptions>() ?? new TimerOptions();
+        ArgumentNullException.ThrowIfNull(timerOptions);
+        options = timerOptions.Value;
         zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         foreach (var function in functions)
         {

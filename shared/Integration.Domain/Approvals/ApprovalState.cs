@@ -159,8 +159,11 @@ public sealed record ApprovalState
     public bool IsVisibleTo(Principal principal, string sourceSystem)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return principal.SeesEverything || principal.Id == sourceSystem || PartOf(principal.Id) is not null;
+        return principal.MayRead(Parties(sourceSystem));
     }
+
+    /// <summary>Who an approval concerns: the system that sent it and every department it went to.</summary>
+    public IEnumerable<string> Parties(string sourceSystem) => [sourceSystem, .. Parts.Select(p => p.Department)];
 
     internal ApprovalState WithPart(ApprovalPart part) => this with
     {

@@ -23,4 +23,21 @@ public sealed record Principal(string Id, string DisplayName, IReadOnlyList<Prin
 
     /// <summary>Coordinators and admins see every record; everyone else sees only their own.</summary>
     public bool SeesEverything => Has(PrincipalRole.Coordinator) || Has(PrincipalRole.Admin);
+
+    /// <summary>Whether this principal may read a record whose parties are <paramref name="parties"/> (see <see cref="RecordAccess"/>).</summary>
+    public bool MayRead(IEnumerable<string> parties) => RecordAccess.MayRead(Id, SeesEverything, parties);
+}
+
+/// <summary>
+/// The one rule of who may read a record, whatever its flow: those who see everything read every
+/// record; anyone else only a record that names it as a party (the system that sent it, a department
+/// it went to). Each flow says who its parties are; who may act is then the flow's own decision.
+/// </summary>
+public static class RecordAccess
+{
+    public static bool MayRead(string viewer, bool seesEverything, IEnumerable<string> parties)
+    {
+        ArgumentNullException.ThrowIfNull(parties);
+        return seesEverything || parties.Contains(viewer, StringComparer.Ordinal);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Integration.Domain.Calendar;
+using Integration.Domain.Identity;
 using Integration.Domain.Kernel;
 
 namespace Integration.Domain.Leads;
@@ -356,7 +357,7 @@ public static class LeadMachine
     public static bool CanSee(LeadState state, string principal, bool seesEverything)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return seesEverything || state.SubmittedBy == principal || state.Recipients.Any(r => r.Department == principal);
+        return RecordAccess.MayRead(principal, seesEverything, state.Parties);
     }
 
     /// <param name="owner">The department in the deadline's name (none for the coordinator's relay clock).</param>

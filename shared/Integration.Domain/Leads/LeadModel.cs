@@ -180,6 +180,10 @@ public sealed record LeadState
     [JsonIgnore]
     public string LeadId => Submission.LeadId;
 
+    /// <summary>Who a lead concerns: the system that submitted it and every department it was relayed to.</summary>
+    [JsonIgnore]
+    public IEnumerable<string> Parties => [SubmittedBy, .. Recipients.Select(r => r.Department)];
+
     /// <summary>The department's latest part, if the lead ever went to it.</summary>
     public Recipient? PartOf(string department) => Recipients.LastOrDefault(r => r.Department == department);
 

@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Integration.Tests.Platform.Timers;
 
@@ -112,11 +113,16 @@ public sealed class TimerSchedulerTests : IDisposable
         return Build([everyMinute], []);
     }
 
-    private TimerScheduler Build(IEnumerable<TimerFunction> functions, Dictionary<string, string?> settings) => new(
-        functions,
-        new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
-        store,
-        clock,
-        new ServiceCollection().BuildServiceProvider(),
-        NullLogger<TimerScheduler>.Instance);
+    private TimerScheduler Build(IEnumerable<TimerFunction> functions, Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new(
+            functions,
+            configuration,
+            Options.Create(configuration.GetSection(TimerOptions.Section).Get<TimerOptions>() ?? new TimerOptions()),
+            store,
+            clock,
+            new ServiceCollection().BuildServiceProvider(),
+            NullLogger<TimerScheduler>.Instance);
+    }
 }
