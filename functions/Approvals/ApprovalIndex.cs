@@ -55,15 +55,6 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
 
     public string Kind => ApprovalService.Kind;
 
-    public async Task ProjectStoredAsync(RecordStore records, RecordKey key, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        if (await records.GetAsync<ApprovalState>(key, cancellationToken) is { } record)
-        {
-            await ProjectAsync(record, cancellationToken);
-        }
-    }
-
     public async Task ProjectAsync(Record<ApprovalState> record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);

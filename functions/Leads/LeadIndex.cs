@@ -23,15 +23,6 @@ public sealed class LeadIndex(ITableStore store) : IRecordProjection<LeadState>
 
     public static string PrincipalPartition(string principal) => "principal|" + principal;
 
-    public async Task ProjectStoredAsync(RecordStore records, RecordKey key, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        if (await records.GetAsync<LeadState>(key, cancellationToken) is { } record)
-        {
-            await ProjectAsync(record, cancellationToken);
-        }
-    }
-
     public async Task ProjectAsync(Record<LeadState> record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);

@@ -14,8 +14,17 @@ public interface IRecordProjection
     Task ProjectStoredAsync(RecordStore records, RecordKey key, CancellationToken cancellationToken);
 }
 
-/// <summary>A projection of records whose state is <typeparamref name="T"/>.</summary>
+/// <summary>A projection of records whose state is <typeparamref name="T"/>: each flow writes only <see cref="ProjectAsync"/>.</summary>
 public interface IRecordProjection<T> : IRecordProjection
 {
     Task ProjectAsync(Record<T> record, CancellationToken cancellationToken);
+
+    async Task IRecordProjection.ProjectStoredAsync(RecordStore records, RecordKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (await records.GetAsync<T>(key, cancellationToken) is { } record)
+        {
+            await ProjectAsync(record, cancellationToken);
+        }
+    }
 }
