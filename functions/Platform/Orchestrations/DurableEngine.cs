@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -62,8 +61,6 @@ public sealed partial class DurableEngine(
         var json = await service.GetOrchestrationHistoryAsync(instanceId, executionId: null);
         return Platform.JsonText.ToElement(string.IsNullOrEmpty(json) ? "[]" : json);
     }
-
-    public static bool IsValidTaskHubName(string? name) => name is not null && TaskHubName().IsMatch(name);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -171,9 +168,6 @@ public sealed partial class DurableEngine(
         Storage = $"Azurite {azurite.Version} started by the app (pid {azurite.Process.Id}{(azurite.Adopted ? ", adopted" : "")}), data in {settings.AzuriteDataPath}";
         return azurite.ConnectionString;
     }
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,44}$")]
-    private static partial Regex TaskHubName();
 
     [LoggerMessage(LogLevel.Information, "Durable Task engine: task hub {TaskHub} on {Storage}; sidecar on {Address}")]
     private partial void LogStarted(string taskHub, string storage, Uri address);

@@ -58,14 +58,6 @@ public sealed class DeadlineRouter(IEnumerable<IDeadlineHandler> handlers)
 /// <summary>Counts working-day deadlines on the one calendar and recounts provisional ones when it changes.</summary>
 public sealed class WorkingDayDeadlines(RecordStore records, Calendar.CalendarSource calendar, ILogger<WorkingDayDeadlines> logger)
 {
-    /// <summary>A deadline N working days after <paramref name="from"/> (its China date), at the end of that day or the start of it.</summary>
-    public DeadlineSchedule Schedule(string name, string action, DateTimeOffset from, int workingDays, DeadlineAnchor anchor = DeadlineAnchor.Due, string? data = null)
-    {
-        var basis = new WorkingDayBasis(ChinaTime.DateOf(from), workingDays, anchor);
-        var (dueAt, provisional) = Count(calendar.Current, basis);
-        return new DeadlineSchedule(name, action, dueAt, provisional, basis, data);
-    }
-
     /// <summary>
     /// The deadline rows a transition's clocks become, counted on <paramref name="calendar"/>. A reminder
     /// whose moment has already passed would only arrive after the fact, so it is not set.

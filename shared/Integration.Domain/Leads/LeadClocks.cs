@@ -1,5 +1,4 @@
 using Integration.Domain.Calendar;
-using Integration.Domain.Kernel;
 
 namespace Integration.Domain.Leads;
 

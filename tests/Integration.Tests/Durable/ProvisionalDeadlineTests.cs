@@ -1,5 +1,7 @@
 using System.Net;
+using Integration.Domain.Calendar;
 using Integration.Domain.Storage;
+using Integration.Functions.Calendar;
 using Integration.Functions.Platform.Records;
 using Integration.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,11 +21,12 @@ public sealed class ProvisionalDeadlineTests : IDisposable
         File.Copy(TestCalendar.DataFile, calendarFile);
         using var platform = new PlatformFactory().With("Calendar:DataFile", calendarFile);
         var records = platform.Services.GetRequiredService<RecordStore>();
-        var deadlines = platform.Services.GetRequiredService<WorkingDayDeadlines>();
+        var calendar = platform.Services.GetRequiredService<CalendarSource>();
         var key = new RecordKey("test", Guid.NewGuid().ToString("N"));
 
         // From 2026-12-30, 3 working days: without a 2027 notice 1 January counts, so 2027-01-04.
-        var schedule = deadlines.Schedule("reply", RecordingDeadlineHandler.Action, new DateTimeOffset(2026, 12, 30, 10, 0, 0, TimeSpan.FromHours(8)), 3);
+        var from = new DateTimeOffset(2026, 12, 30, 10, 0, 0, TimeSpan.FromHours(8));
+        var schedule = Assert.Single(WorkingDayDeadlines.Schedules([new ClockStart("reply", RecordingDeadlineHandler.Action, ClockBasis.Starting(from, 3), Reminder: false, null)], calendar.Current, from));
         Assert.True(schedule.Provisional);
         Assert.Equal(new DateTimeOffset(2027, 1, 5, 0, 0, 0, TimeSpan.FromHours(8)), schedule.DueAt);
         await records.CreateAsync(key, new Change<Counter> { State = new Counter(0, ""), Action = "test.created", Principal = "ndrc", Schedule = [schedule] }, Ct);
