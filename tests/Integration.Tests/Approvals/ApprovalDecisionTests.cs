@@ -1,4 +1,5 @@
 using Integration.Domain.Approvals;
+using Integration.Domain.Calendar;
 using Integration.Domain.Routing;
 using Integration.Tests.Support;
 
@@ -137,6 +138,57 @@ public sealed class ApprovalDecisionTests
 
         Assert.Equal(CommandOutcome.Unchanged, ApprovalMachine.Assign(assigned.State, "housing", assignedAt.AddHours(1), Policy).Outcome);
         Assert.Equal(CommandOutcome.Conflict, ApprovalMachine.Claim(assigned.State, "ndrc", assignedAt.AddHours(1), Policy).Outcome);
+    }
+
+    [Fact]
+    public void Receiving_decides_the_whole_transition_messages_and_claim_clocks_as_rules()
+    {
+        var transition = ApprovalMachine.Receive(null, Submission(), null, HousingAndIndustry, "pull", Pushed, Policy).Transition!;
+
+        Assert.Equal("approval.received", transition.Action);
+        Assert.Equal(
+            [(ApprovalAudience.Department, "housing", ApprovalSubjects.Pushed), (ApprovalAudience.Department, "industry", ApprovalSubjects.Pushed), (ApprovalAudience.ApprovalSystem, null, ApprovalSubjects.Routed)],
+            transition.Notices.Select(n => (n.Audience, n.Recipient, n.Subject)));
+        Assert.Equal(["housing", "industry"], Assert.IsType<ApprovalRoutedDetails>(transition.Notices[^1].Details).Departments);
+
+        // The rule, not the instant: two working days from the China date of the push.
+        Assert.All(transition.Start, c => Assert.Equal(new ClockBasis(new DateOnly(2026, 2, 13), 2), c.Basis));
+        Assert.Equal(["claim-reminder:housing", "claim:housing", "claim-reminder:industry", "claim:industry"], transition.Start.Select(c => c.Name));
+        Assert.Equal([true, false, true, false], transition.Start.Select(c => c.Reminder));
+        Assert.Empty(transition.Stop);
+
+        Assert.Null(ApprovalMachine.Receive(Received(), Submission(), null, HousingAndIndustry, "pull", Pushed, Policy).Transition);
+    }
+
+    [Fact]
+    public void A_claim_stops_its_clocks_and_tells_the_approval_system_and_a_rejection_decides_nothing()
+    {
+        var claimed = ApprovalMachine.Claim(Received(), "housing", Pushed.AddHours(1), Policy);
+
+        var transition = claimed.Transition!;
+        Assert.Equal("approval.claimed", transition.Action);
+        Assert.Equal(["claim-reminder:housing", "claim:housing"], transition.Stop);
+        var notice = Assert.Single(transition.Notices);
+        Assert.Equal((ApprovalAudience.ApprovalSystem, ApprovalSubjects.Claimed, "housing"), (notice.Audience, notice.Subject, notice.Part!.Department));
+        Assert.Equal("housing", Assert.IsType<ApprovalClaimedDetails>(notice.Details).ClaimedBy);
+
+        Assert.Null(ApprovalMachine.Claim(claimed.State, "water", Pushed.AddHours(2), Policy).Transition);
+        Assert.Null(ApprovalMachine.Claim(claimed.State, "housing", Pushed.AddHours(2), Policy).Transition);
+    }
+
+    [Fact]
+    public void An_overdue_clock_warns_the_department_and_the_coordinator_and_fires_its_deadline()
+    {
+        var due = new DateTimeOffset(2026, 2, 25, 0, 0, 0, TimeSpan.FromHours(8));
+
+        var warned = ApprovalMachine.OnClock(Received(), ApprovalSubjects.ClaimOverdue, "claim:industry", "industry", due, Policy);
+
+        var transition = warned.Transition!;
+        Assert.Equal(ApprovalSubjects.ClaimOverdue, transition.Action);
+        Assert.Equal(["claim:industry"], transition.Fired);
+        Assert.Equal(["industry", "ndrc"], transition.Notices.Select(n => n.Recipient));
+        Assert.Equal("industry", Assert.IsType<ApprovalOverdueDetails>(transition.Notices[1].Details).OverdueDepartment);
+        Assert.Equal(due, warned.State.PartOf("industry")!.OverdueAt);
     }
 
     [Fact]
