@@ -109,12 +109,12 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
     /// Functions host (the host has no other way to hand it over); the local host binds the same parameter.
     /// </summary>
     [Fact]
-    public void The_orchestration_admin_functions_and_the_purge_timer_declare_a_durable_client_binding()
+    public void The_orchestration_admin_functions_health_and_the_purge_timer_declare_a_durable_client_binding()
     {
         string[] expected =
         [
             "admin-orchestration-event", "admin-orchestration-get", "admin-orchestration-probe", "admin-orchestration-purge",
-            "admin-orchestration-terminate", "admin-orchestrations", "orchestration-purge",
+            "admin-orchestration-terminate", "admin-orchestrations", "health", "orchestration-purge",
         ];
         var bound = BuiltMetadata()
             .Where(f => f["bindings"]!.AsArray().Any(b => (string?)b!["type"] == "durableClient" && (string?)b["direction"] == "In"))
