@@ -150,6 +150,25 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         Assert.Null(host["customHandler"]);
     }
 
+    /// <summary>
+    /// The Functions host's task hub is configured like the local engine: the hub name is the app's own setting (the
+    /// extension resolves a whole-string <c>%Setting%</c>, and the template sets it), and the Azure Storage provider's
+    /// settings the extension offers are the local engine's defaults, so an activity cut by a crash is retried within the
+    /// same 30 s on both hosts.
+    /// </summary>
+    [Fact]
+    public void The_host_json_task_hub_takes_the_app_s_hub_setting_and_the_local_engine_s_timings()
+    {
+        var durable = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")))!["extensions"]!["durableTask"]!;
+        Assert.Equal($"%{DurableOptions.Section}:{nameof(DurableOptions.TaskHub)}%", (string?)durable["hubName"]);
+        var local = new DurableOptions();
+        var storage = durable["storageProvider"]!;
+        Assert.Equal(local.PartitionCount, (int)storage["partitionCount"]!);
+        Assert.Equal(local.WorkItemVisibilityTimeout, TimeSpan.Parse((string)storage["workItemQueueVisibilityTimeout"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(local.MaxQueuePollingInterval, TimeSpan.Parse((string)storage["maxQueuePollingInterval"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.False((bool)durable["tracing"]!["traceInputsAndOutputs"]!);
+    }
+
     [Fact]
     public void No_function_waits_on_a_topic_because_the_worker_cannot_declare_a_Service_Bus_trigger()
     {
