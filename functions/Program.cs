@@ -1,4 +1,5 @@
 using Integration.Functions;
+using Integration.Functions.Console;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Hosting;
 using Integration.Functions.Platform.Orchestrations;
@@ -45,6 +46,9 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false
 builder.Services.AddOpenApi();
 builder.Services.AddLocalFunctionHost(FunctionIndex.ForApp);
 
+// The web console for people (/console): served by this host only, not a function (docs/architecture.md, "Console").
+builder.Services.AddConsole();
+
 // Durable Task: the local engine (sidecar over Azure Storage, Azurite by default), worker and client; Durable:* keys.
 builder.Services.AddLocalDurableTask(FunctionIndex.ForApp, builder.Configuration);
 
@@ -56,6 +60,7 @@ app.UseStatusCodePages();
 
 app.MapOpenApi();
 app.MapFunctions(FunctionIndex.ForApp);
+app.MapConsole();
 
 app.Run();
 

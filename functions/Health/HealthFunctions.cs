@@ -1,12 +1,18 @@
 using Integration.Domain.Storage;
+using Integration.Functions.Platform.Orchestrations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Integration.Functions.Health;
 
-/// <summary><c>GET /api/health</c>: 200 when the process and its store are ready, 503 with the failing check otherwise.</summary>
-public sealed class HealthFunctions(HealthCheckService health)
+/// <summary>
+/// <c>GET /api/health</c>: 200 when the process, its store and its task hub are ready, 503 with the failing check
+/// otherwise. The task hub is reached through the function's <c>[DurableClient]</c> binding, as the orchestration admin
+/// functions reach it, so under the Functions host it is the extension's hub that is checked.
+/// </summary>
+public sealed class HealthFunctions(HealthCheckService health, TaskHubHealth taskHub)
 {
     public sealed record CheckResult(string Status, string? Description, double DurationMs, IReadOnlyDictionary<string, object>? Data = null);
 
@@ -17,13 +23,16 @@ public sealed class HealthFunctions(HealthCheckService health)
     [Tags("Operations")]
     [EndpointSummary("Process, store and task hub readiness")]
     public async Task<JsonHttpResult<HealthResponse>> GetHealth(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
-        var report = await health.CheckHealthAsync(cancellationToken);
+        var checks = health.CheckHealthAsync(cancellationToken);
+        var hub = await taskHub.CheckAsync(client, cancellationToken);
+        var entries = (await checks).Entries.Append(new(TaskHubHealth.Name, hub)).ToArray();
+        var overall = entries.Min(e => e.Value.Status);
         var body = new HealthResponse(
-            Name(report.Status),
-            report.Entries.ToDictionary(e => e.Key, e => new CheckResult(Name(e.Value.Status), e.Value.Description, e.Value.Duration.TotalMilliseconds, e.Value.Data.Count == 0 ? null : e.Value.Data)));
-        var status = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+            Name(overall),
+            entries.ToDictionary(e => e.Key, e => new CheckResult(Name(e.Value.Status), e.Value.Description, e.Value.Duration.TotalMilliseconds, e.Value.Data.Count == 0 ? null : e.Value.Data)));
+        var status = overall == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         return TypedResults.Json(body, statusCode: status);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Grpc.Core;
 using Integration.Domain.Kernel;
 using Integration.Functions.Operations.Probe;
 using Integration.Functions.Platform;
@@ -33,7 +34,25 @@ public sealed record OrchestrationDetail(
     OrchestrationFailure? Failure,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastUpdatedAt,
-    IReadOnlyList<HistoryEntry> History);
+    IReadOnlyList<HistoryEntry>? History,
+    HistoryUnavailable? HistoryUnavailable = null);
+
+/// <summary>
+/// Why <see cref="OrchestrationDetail.History"/> is null: a problem (RFC 9457 shape) the operator can act on, given
+/// beside the instance rather than instead of it, since status, input, output and custom status are still known.
+/// </summary>
+public sealed record HistoryUnavailable(string Type, string Title, int Status, string Code, string Detail)
+{
+    public const string HistoryUnavailableCode = "history-unavailable";
+
+    public static HistoryUnavailable OnThisHost(string taskHub) => new(
+        "https://tools.ietf.org/html/rfc9110#section-15.6.2",
+        "History is not available on this host",
+        StatusCodes.Status501NotImplemented,
+        HistoryUnavailableCode,
+        $"The Durable extension's endpoint under the Functions host does not serve an instance's history (StreamInstanceHistory is not implemented). " +
+        $"Status, input, output and custom status are shown; the history is in the task hub's table '{taskHub}History', partition = the instance id.");
+}
 
 /// <summary>The query an operator sends to list orchestrations, as read (and checked) from the query string.</summary>
 public sealed record OrchestrationListQuery(
@@ -139,10 +158,27 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
         }
 
         // Locally the provider is asked directly (see DurableEngine.GetHistoryAsync); elsewhere, the client.
-        var history = services.GetService<DurableEngine>() is { } engine
-            ? (await engine.GetHistoryAsync(instanceId)).EnumerateArray().Select(Entry).ToArray()
-            : (await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken))
-                .Select(e => Entry(JsonSerializer.SerializeToElement(e, e.GetType()))).ToArray();
+        IReadOnlyList<HistoryEntry>? history = null;
+        HistoryUnavailable? unavailable = null;
+        if (services.GetService<DurableEngine>() is { } engine)
+        {
+            history = (await engine.GetHistoryAsync(instanceId)).EnumerateArray().Select(Entry).ToArray();
+        }
+        else
+        {
+            try
+            {
+                history = (await client.GetOrchestrationHistoryAsync(instanceId, cancellationToken))
+                    .Select(e => Entry(JsonSerializer.SerializeToElement(e, e.GetType()))).ToArray();
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+            {
+                // The Functions host's gRPC endpoint (the extension's LocalGrpcListener) serves instances, queries, events,
+                // termination and purge, but not the history stream: the instance is still worth showing.
+                unavailable = HistoryUnavailable.OnThisHost(orchestrations.TaskHub);
+            }
+        }
+
         return new OrchestrationDetail(
             metadata.InstanceId,
             metadata.Name,
@@ -153,7 +189,8 @@ public sealed class OrchestrationAdmin(Orchestrations orchestrations, TimeProvid
             metadata.FailureDetails is { } failure ? new OrchestrationFailure(failure.ErrorType, failure.ErrorMessage) : null,
             metadata.CreatedAt,
             metadata.LastUpdatedAt,
-            history);
+            history,
+            unavailable);
     }
 
     /// <summary>Null when there is no such instance; otherwise its status before the request.</summary>

@@ -88,6 +88,8 @@ var appSettings = {
   Durable__OutboxSweepSchedule: '30 * * * * *'
   Connectors__ApprovalSystem__Schedule: '0 */5 * * * *'
   Durable__PurgeSchedule: '0 30 3 * * *'
+  // host.json's hubName is %Durable:TaskHub%: the extension's task hub and the name the app reports are one setting.
+  Durable__TaskHub: 'TenderingSupervision'
 }
 
 // Flex Consumption takes the runtime from functionAppConfig and rejects these settings; the other plans need them.

@@ -25,5 +25,6 @@ internal static class BenchmarkSuites
         new ApprovalPullSuite(),
         new DrawSuite(),
         new OrchestrationSuite(),
+        new HostileBodySuite(),
     ];
 }

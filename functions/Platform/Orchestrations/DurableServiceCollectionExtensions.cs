@@ -61,8 +61,8 @@ public static class DurableServiceCollectionExtensions
     /// <summary>
     /// Under the Functions host the Durable extension runs the task hub and the <c>[OrchestrationTrigger]</c> and
     /// <c>[ActivityTrigger]</c> wrappers itself; the app registers no engine, worker or client, only the options,
-    /// the admin service and the health check. The admin functions and the purge timer take the extension's client
-    /// through their <c>[DurableClient]</c> parameter.
+    /// the admin service and the task hub's health. The admin functions, the health function and the purge timer take
+    /// the extension's client through their <c>[DurableClient]</c> parameter.
     /// </summary>
     public static IServiceCollection AddDurableOnFunctionsHost(this IServiceCollection services, IConfiguration configuration) =>
         services.AddDurableOperations(configuration);
@@ -75,23 +75,30 @@ public static class DurableServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<Orchestrations>();
         services.AddSingleton<Operations.OrchestrationAdmin>();
-        services.AddHealthChecks().AddCheck<TaskHubHealthCheck>("taskHub");
+        services.AddSingleton<TaskHubHealth>();
         return services;
     }
 }
 
-/// <summary>The task hub answers a query through the sidecar within a few seconds; its name is reported either way.</summary>
-public sealed class TaskHubHealthCheck(Orchestrations orchestrations, IServiceProvider services) : IHealthCheck
+/// <summary>
+/// The task hub answers a query within a few seconds; its name is reported either way. The client is the one the health
+/// function is bound (<c>[DurableClient]</c>): the Durable extension's under the Functions host, the local engine's under
+/// the local host, so both hosts check the hub they really use. Not a registered <c>IHealthCheck</c>: the health check
+/// service runs checks in a scope of its own, which no binding reaches.
+/// </summary>
+public sealed class TaskHubHealth(IOptions<DurableOptions> options, IServiceProvider services)
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public const string Name = "taskHub";
+
+    public async Task<HealthReportEntry> CheckAsync(DurableTaskClient? client, CancellationToken cancellationToken)
     {
-        var data = new Dictionary<string, object> { ["taskHub"] = orchestrations.TaskHub };
-        if (!orchestrations.Enabled)
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var data = new Dictionary<string, object> { [Name] = options.Value.TaskHub };
+        if (client is null)
         {
+            // Only the local host with Durable:Engine=Off binds no client: nothing to reach, by configuration.
             data["reachable"] = false;
-            return HealthCheckResult.Healthy(orchestrations.Options.Engine == DurableEngineMode.Off
-                ? "The Durable Task engine is off on this instance."
-                : "The task hub is the Functions host's; this process has no client of its own.", data);
+            return new HealthReportEntry(HealthStatus.Healthy, "The Durable Task engine is off on this instance.", started.Elapsed, null, data);
         }
 
         if (services.GetService<DurableEngine>() is { } engine)
@@ -103,20 +110,20 @@ public sealed class TaskHubHealthCheck(Orchestrations orchestrations, IServicePr
         timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            await foreach (var _ in orchestrations.Client.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1 }).AsPages().WithCancellation(timeout.Token))
+            await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery { PageSize = 1 }).AsPages().WithCancellation(timeout.Token))
             {
                 break;
             }
 
             data["reachable"] = true;
-            return HealthCheckResult.Healthy($"Task hub '{orchestrations.TaskHub}' answered.", data);
+            return new HealthReportEntry(HealthStatus.Healthy, $"Task hub '{options.Value.TaskHub}' answered.", started.Elapsed, null, data);
         }
 #pragma warning disable CA1031 // Any failure to reach the task hub is what this check reports.
-        catch (Exception e)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
         {
             data["reachable"] = false;
-            return HealthCheckResult.Unhealthy($"Task hub '{orchestrations.TaskHub}' cannot be reached: {e.GetType().Name}: {e.Message}", data: data);
+            return new HealthReportEntry(HealthStatus.Unhealthy, $"Task hub '{options.Value.TaskHub}' cannot be reached: {e.GetType().Name}: {e.Message}", started.Elapsed, null, data);
         }
     }
 }

@@ -128,6 +128,8 @@ public sealed class InfraTemplateTests(InfraTemplates infra) : IClassFixture<Inf
         Assert.Equal("AzureTables", settings["Storage__Provider"]!.GetValue<string>());
         Assert.Equal("ServiceBus", settings["Messaging__Provider"]!.GetValue<string>());
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]!.GetValue<string>());
+        // host.json's hubName is %Durable:TaskHub%: without the setting the Durable extension cannot start.
+        Assert.True(Integration.Functions.Platform.Orchestrations.DurableEngine.IsValidTaskHubName(settings["Durable__TaskHub"]!.GetValue<string>()));
         Assert.DoesNotContain(keys, k => k.Contains("ConnectionString", StringComparison.OrdinalIgnoreCase) && k != "APPLICATIONINSIGHTS_CONNECTION_STRING");
     }
 

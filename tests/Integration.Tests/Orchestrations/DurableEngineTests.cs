@@ -134,6 +134,34 @@ public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
         Assert.Equal(["$"], (await badEvent.ReadProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
     }
 
+    /// <summary>
+    /// Under the Functions host the container holds no client (the extension's comes only through a binding); health must
+    /// check the hub through the client it is bound, as the admin functions do, or it reports a reachable hub as unreachable.
+    /// </summary>
+    [Fact]
+    public async Task Health_checks_the_task_hub_through_the_client_it_is_bound_not_the_container()
+    {
+        var hub = DurableAzuriteFixture.NewTaskHub();
+        using var engine = Platform(hub);
+        using var functionsHostLike = new PlatformFactory().With("Durable:TaskHub", hub);
+        var ct = TestContext.Current.CancellationToken;
+        var boundClient = engine.Services.GetRequiredService<DurableTaskClient>();
+        Assert.Null(functionsHostLike.Services.GetService<DurableTaskClient>());
+
+        using var scope = functionsHostLike.Services.CreateScope();
+        var health = ActivatorUtilities.CreateInstance<Integration.Functions.Health.HealthFunctions>(scope.ServiceProvider);
+        var request = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider }.Request;
+
+        var reached = await health.GetHealth(request, boundClient, ct);
+        Assert.Equal(200, reached.StatusCode);
+        Assert.Equal("healthy", reached.Value!.Status);
+        Assert.Equal(true, reached.Value.Checks["taskHub"].Data!["reachable"]);
+
+        var unbound = await health.GetHealth(request, null, ct);
+        Assert.Equal(false, unbound.Value!.Checks["taskHub"].Data!["reachable"]);
+        Assert.Equal("The Durable Task engine is off on this instance.", unbound.Value.Checks["taskHub"].Description);
+    }
+
     [Fact]
     public async Task With_the_engine_off_the_orchestration_endpoints_say_so()
     {

@@ -109,12 +109,12 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
     /// Functions host (the host has no other way to hand it over); the local host binds the same parameter.
     /// </summary>
     [Fact]
-    public void The_orchestration_admin_functions_and_the_purge_timer_declare_a_durable_client_binding()
+    public void The_orchestration_admin_functions_health_and_the_purge_timer_declare_a_durable_client_binding()
     {
         string[] expected =
         [
             "admin-orchestration-event", "admin-orchestration-get", "admin-orchestration-probe", "admin-orchestration-purge",
-            "admin-orchestration-terminate", "admin-orchestrations", "orchestration-purge",
+            "admin-orchestration-terminate", "admin-orchestrations", "health", "orchestration-purge",
         ];
         var bound = BuiltMetadata()
             .Where(f => f["bindings"]!.AsArray().Any(b => (string?)b!["type"] == "durableClient" && (string?)b["direction"] == "In"))
@@ -148,6 +148,25 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         Assert.Equal(FunctionIndex.RoutePrefix, (string?)host["extensions"]!["http"]!["routePrefix"]);
         Assert.False(string.IsNullOrWhiteSpace((string?)host["extensions"]!["durableTask"]!["hubName"]));
         Assert.Null(host["customHandler"]);
+    }
+
+    /// <summary>
+    /// The Functions host's task hub is configured like the local engine: the hub name is the app's own setting (the
+    /// extension resolves a whole-string <c>%Setting%</c>, and the template sets it), and the Azure Storage provider's
+    /// settings the extension offers are the local engine's defaults, so an activity cut by a crash is retried within the
+    /// same 30 s on both hosts.
+    /// </summary>
+    [Fact]
+    public void The_host_json_task_hub_takes_the_app_s_hub_setting_and_the_local_engine_s_timings()
+    {
+        var durable = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "host.json")))!["extensions"]!["durableTask"]!;
+        Assert.Equal($"%{DurableOptions.Section}:{nameof(DurableOptions.TaskHub)}%", (string?)durable["hubName"]);
+        var local = new DurableOptions();
+        var storage = durable["storageProvider"]!;
+        Assert.Equal(local.PartitionCount, (int)storage["partitionCount"]!);
+        Assert.Equal(local.WorkItemVisibilityTimeout, TimeSpan.Parse((string)storage["workItemQueueVisibilityTimeout"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(local.MaxQueuePollingInterval, TimeSpan.Parse((string)storage["maxQueuePollingInterval"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.False((bool)durable["tracing"]!["traceInputsAndOutputs"]!);
     }
 
     [Fact]

@@ -1,0 +1,61 @@
+namespace Integration.Functions.Console;
+
+/// <summary>The page around every console view: zh-CN, one column that reads at 390 px and at 1280 px, no script.</summary>
+internal static class ConsoleDocument
+{
+    private const string Style = """
+        <style>
+        :root { color-scheme: light; font-family: system-ui, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; }
+        body { margin: 0; background: #f5f6f8; color: #1b1f24; }
+        header { background: #0b3d91; color: #fff; padding: .75rem 1rem; display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: space-between; }
+        header a, header button { color: #fff; }
+        header form { margin: 0; }
+        main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+        h1 { font-size: 1.4rem; margin: .5rem 0 1rem; }
+        .notice { background: #e7f4ea; border: 1px solid #2e7d32; padding: .5rem .75rem; margin-bottom: 1rem; }
+        .error { background: #fdecea; border: 1px solid #b3261e; padding: .5rem .75rem; margin-bottom: 1rem; }
+        ul.queue { list-style: none; padding: 0; margin: 0; display: grid; gap: .75rem; }
+        ul.queue > li { background: #fff; border: 1px solid #c9ced6; border-radius: .25rem; padding: .75rem 1rem; }
+        .meta { color: #454c57; font-size: .9rem; margin: .25rem 0; }
+        .countdown { font-weight: 600; }
+        .overdue { color: #b3261e; font-weight: 700; }
+        .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin-top: .5rem; }
+        .actions form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; margin: 0; }
+        label { display: flex; flex-direction: column; font-size: .9rem; gap: .25rem; }
+        input[type=text], input[type=password] { font: inherit; padding: .4rem .5rem; border: 1px solid #6b7380; border-radius: .2rem; min-width: 12rem; }
+        button { font: inherit; padding: .4rem .9rem; border-radius: .2rem; border: 1px solid #0b3d91; background: #0b3d91; color: #fff; cursor: pointer; }
+        button.secondary { background: #fff; color: #0b3d91; }
+        header button { background: transparent; border-color: #fff; }
+        </style>
+        """;
+
+    public static void Render(ConsoleMarkup m, string title, string? signedInAs, ConsoleForm? signOut, Action<ConsoleMarkup> body)
+    {
+        m.Trusted("<!DOCTYPE html>");
+        m.Open("html", ("lang", "zh-CN"));
+        m.Open("head")
+            .Open("meta", ("charset", "utf-8")).Close()
+            .Open("meta", ("name", "viewport"), ("content", "width=device-width, initial-scale=1")).Close()
+            .Element("title", $"{title} · 招标投标监管协同平台")
+            .Trusted(Style)
+            .Close();
+        m.Open("body");
+        m.Open("header").Element("span", "招标投标监管协同平台");
+        if (signedInAs is not null && signOut is not null)
+        {
+            m.Open("form", ("method", "post"), ("action", "/console/sign-out"))
+                .Text(signedInAs + " ")
+                .Antiforgery(signOut)
+                .Element("button", "退出", ("type", "submit"))
+                .Close();
+        }
+
+        m.Close();
+        m.Open("main");
+        m.Element("h1", title);
+        body(m);
+        m.Close();
+        m.Close();
+        m.Close();
+    }
+}
