@@ -3,6 +3,7 @@ using Integration.Domain.Identity;
 using Integration.Functions.Approvals;
 using Integration.Functions.Calendar;
 using Integration.Functions.Enforcement;
+using Integration.Functions.Enforcement.Rosters;
 using Integration.Functions.Health;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure;
@@ -39,6 +40,7 @@ public static class AppComposition
         services.AddApprovals(builder.Configuration);
         services.AddLeads(builder.Configuration);
         services.AddEnforcementPlans(builder.Configuration);
+        services.AddEnforcementRosters(builder.Configuration);
         var topology = AppFunctions.Topology(registry);
         services.AddDurablePlatform(topology, builder.Configuration);
 

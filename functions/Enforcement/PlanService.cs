@@ -257,7 +257,12 @@ public sealed class PlanService(
         }
 
         var input = current.State.Input;
-        var frozen = await roster.FreezeAsync(input.Scope.Regions, input.Scope.Industries, input.Participants, cancellationToken);
+        var (frozen, problem) = await roster.FreezeAsync(input.Scope.Regions, input.Scope.Industries, input.Participants, cancellationToken);
+        if (frozen is null)
+        {
+            return new PlanOutcome(current, new PlanRejection(PlanRejectionKind.Conflict, $"{problem} Correct the officer or target library and try again.", Stage: PlanNames.Of(current.State.Stage)));
+        }
+
         return await ActAsync(planId, caller.Id, client, (s, now, calendar) => decide(s, frozen, now, calendar), cancellationToken);
     }
 

@@ -69,6 +69,10 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "lead-completion: http POST /api/leads/{leadId}/completion",
         "lead-result: http POST /api/leads/{leadId}/result",
         "lead-route: http POST /api/leads/{leadId}/route",
+        "enforcement-officers-put: http PUT /api/enforcement/officers/{department}",
+        "enforcement-officers-get: http GET /api/enforcement/officers/{department}",
+        "enforcement-targets-put: http PUT /api/enforcement/targets",
+        "enforcement-targets-get: http GET /api/enforcement/targets",
 
         // Joint-enforcement plans (issue 11).
         "plan-create: http POST /api/enforcement/plans",
