@@ -38,7 +38,7 @@ public sealed class PlanIndex(ITableStore store) : IRecordProjection<PlanState>
         var state = record.State;
         var listed = state with { Draw = null, Tasks = [], Letters = [] };
         var json = JsonSerializer.Serialize(listed, RecordJson.Options);
-        var partitions = new[] { AllPartition }.Concat(state.Parties.Select(PrincipalPartition)).Distinct(StringComparer.Ordinal);
+        var partitions = new[] { AllPartition }.Concat(state.Parties.Concat(state.Letters.Select(l => l.To)).Select(PrincipalPartition)).Distinct(StringComparer.Ordinal);
         foreach (var partition in partitions)
         {
             var properties = new Dictionary<string, object?>

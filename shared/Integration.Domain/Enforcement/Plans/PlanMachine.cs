@@ -504,11 +504,14 @@ public static class PlanMachine
         return null;
     }
 
-    /// <summary>Who may see a plan: the coordinator and the operator all, otherwise its initiator, lead department and participants.</summary>
+    /// <summary>
+    /// Who may see a plan: the coordinator and the operator all, otherwise its initiator, lead department and
+    /// participants, and a department asked for assistance (it must read the plan to answer).
+    /// </summary>
     public static bool CanSee(PlanState state, string principal, bool seesEverything)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return seesEverything || state.Parties.Contains(principal);
+        return seesEverything || state.Parties.Contains(principal) || state.Letters.Any(l => l.To == principal);
     }
 
     /// <summary>The participants that have not yet answered the current consultation round.</summary>
