@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using Integration.Domain.Identity;
 using Integration.Functions.Approvals;
 using Integration.Functions.Calendar;
+using Integration.Functions.Enforcement;
+using Integration.Functions.Enforcement.Rosters;
 using Integration.Functions.Health;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure;
@@ -37,6 +39,8 @@ public static class AppComposition
         services.AddHealthChecks().AddCheck<TableStoreHealthCheck>("store");
         services.AddApprovals(builder.Configuration);
         services.AddLeads(builder.Configuration);
+        services.AddEnforcementPlans(builder.Configuration);
+        services.AddEnforcementRosters(builder.Configuration);
         var topology = AppFunctions.Topology(registry);
         services.AddDurablePlatform(topology, builder.Configuration);
 

@@ -1,5 +1,6 @@
 using Integration.Functions.Approvals;
 using Integration.Domain.Identity;
+using Integration.Functions.Enforcement;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform.Records;
@@ -22,6 +23,7 @@ public static class AppFunctions
             [
                 .. ApprovalFunctions.Topics(registry),
                 .. LeadFunctions.Topics(registry),
+                .. PlanFunctions.Topics(registry),
             ],
         };
     }

@@ -73,6 +73,13 @@ public sealed class ApprovalIndex(ITableStore store) : IProjectSupervision, IRec
             ["RecordVersion"] = record.Version,
             ["ClaimedBy"] = string.Join(',', state.ClaimedBy),
             ["Departments"] = string.Join(',', state.Parts.Select(p => p.Department)),
+
+            // What the enforcement library needs of the project, so it lists targets without opening records.
+            ["ProjectName"] = state.Current.ProjectName,
+            ["OwnerCreditCode"] = state.Current.Owner.CreditCode,
+            ["RegionCode"] = state.Current.RegionCode,
+            ["Industry"] = state.Current.Industry,
+            ["ReceivedAt"] = state.ReceivedAt,
         });
         await WriteIfNewerAsync(ProjectTable, project, record.Version, cancellationToken);
 

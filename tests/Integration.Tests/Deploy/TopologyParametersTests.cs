@@ -60,7 +60,7 @@ public sealed class TopologyParametersTests
     public void Only_subscriptions_other_systems_read_go_to_Service_Bus()
     {
         var topics = Topics();
-        Assert.Equal(["approval-feedback", "approvals", "lead-feedback", "leads"], topics.Select(t => t.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["approval-feedback", "approvals", "enforcement", "lead-feedback", "leads"], topics.Select(t => t.Key).Order(StringComparer.Ordinal));
         Assert.Equal(["approval-system"], topics["approval-feedback"]!["subscriptions"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()));
         Assert.Empty(topics["approval-feedback"]!["subscriptions"]![0]!["filters"]!.AsArray());
         Assert.All(

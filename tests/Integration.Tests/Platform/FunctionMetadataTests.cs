@@ -69,6 +69,32 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "lead-completion: http POST /api/leads/{leadId}/completion",
         "lead-result: http POST /api/leads/{leadId}/result",
         "lead-route: http POST /api/leads/{leadId}/route",
+        "enforcement-officers-put: http PUT /api/enforcement/officers/{department}",
+        "enforcement-officers-get: http GET /api/enforcement/officers/{department}",
+        "enforcement-targets-put: http PUT /api/enforcement/targets",
+        "enforcement-targets-get: http GET /api/enforcement/targets",
+
+        // Joint-enforcement plans (issue 11).
+        "plan-create: http POST /api/enforcement/plans",
+        "plan-list: http GET /api/enforcement/plans",
+        "plan-get: http GET /api/enforcement/plans/{planId}",
+        "plan-amend: http PUT /api/enforcement/plans/{planId}",
+        "plan-confirm: http POST /api/enforcement/plans/{planId}/confirm",
+        "plan-object: http POST /api/enforcement/plans/{planId}/object",
+        "plan-approve: http POST /api/enforcement/plans/{planId}/approve",
+        "plan-draw: http GET /api/enforcement/plans/{planId}/draw",
+        "plan-draw-verify: http GET /api/enforcement/plans/{planId}/draw/verify",
+        "plan-draw-commit: http POST /api/enforcement/plans/{planId}/draw/commitments",
+        "plan-draw-reveal: http POST /api/enforcement/plans/{planId}/draw/reveals",
+        "plan-draw-restart: http POST /api/enforcement/plans/{planId}/draw/restart",
+        "plan-tasks: http GET /api/enforcement/plans/{planId}/tasks",
+        "plan-task-result: http POST /api/enforcement/plans/{planId}/tasks/{taskId}/result",
+        "plan-assistance-answer: http POST /api/enforcement/plans/{planId}/assistance/{letterId}/answer",
+        "plan-publish: http POST /api/enforcement/plans/{planId}/publish",
+        "plan-public: http GET /api/public/enforcement/{planId}",
+        "enforcement-plan: orchestration",
+        "enforcement-plan-status: activity",
+        "enforcement-plan-deadlines: activity",
     ];
 
     [Fact]
@@ -115,11 +141,16 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         [
             "admin-orchestration-event", "admin-orchestration-get", "admin-orchestration-probe", "admin-orchestration-purge",
             "admin-orchestration-terminate", "admin-orchestrations", "health", "orchestration-purge",
+
+            // Plan commands start the plan's orchestration or tell it the plan moved on.
+            "plan-amend", "plan-approve", "plan-assistance-answer", "plan-confirm", "plan-create", "plan-draw-commit", "plan-draw-restart",
+            "plan-draw-reveal", "plan-object", "plan-publish", "plan-task-result",
         ];
         var bound = BuiltMetadata()
             .Where(f => f["bindings"]!.AsArray().Any(b => (string?)b!["type"] == "durableClient" && (string?)b["direction"] == "In"))
             .Select(f => (string)f["name"]!)
             .Order(StringComparer.Ordinal);
+        Array.Sort(expected, StringComparer.Ordinal);
         Assert.Equal(expected, bound);
         Assert.Equal(expected, FunctionIndex.ForApp.Functions
             .Where(f => f.Method.GetParameters().Any(FunctionIndex.IsDurableClient))

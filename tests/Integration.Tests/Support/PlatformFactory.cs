@@ -26,6 +26,9 @@ public class PlatformFactory : WebApplicationFactory<Program>
         // Development points the pull at the built-in sample feed; tests pull only where they say so.
         settings["Connectors:ApprovalSystem:BaseUrl"] = "";
 
+        // Likewise Development's sample officers: tests store the rosters they need.
+        settings["Enforcement:SeedDevelopmentOfficers"] = "false";
+
         // Most tests exercise no orchestration: they skip the Durable Task engine (and its Azurite) unless they turn it on.
         settings["Durable:Engine"] = "Off";
     }

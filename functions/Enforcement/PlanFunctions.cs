@@ -1,0 +1,387 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Integration.Domain.Calendar;
+using Integration.Domain.Enforcement.Draw;
+using Integration.Domain.Enforcement.Plans;
+using Integration.Domain.Identity;
+using Integration.Domain.Kernel;
+using Integration.Functions.Identity;
+using Integration.Functions.Infrastructure.Topics;
+using Integration.Functions.Platform;
+using Integration.Functions.Platform.Records;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+
+namespace Integration.Functions.Enforcement;
+
+/// <summary>
+/// Joint-enforcement plans (联合执法 / 部门联合双随机抽查): an initiator drafts a plan, the participants agree it, the
+/// coordinator approves it, the participants draw targets and officers together (DRAW-v1), the officers' departments
+/// enter results, and the lead department publishes them.
+/// </summary>
+public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    private delegate PlanDecision Command(PlanState state, Caller caller, JsonElement body, DateTimeOffset now, WorkingDayCalendar calendar, PlanService plans);
+
+    /// <summary><c>enforcement</c>: one subscription per department, each filtered on its own id.</summary>
+    public static IReadOnlyList<TopicDefinition> Topics(PrincipalRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return
+        [
+            new TopicDefinition
+            {
+                Name = PlanService.Topic,
+                Subscriptions = registry.All.Where(p => p.Has(PrincipalRole.Department)).Select(p => new SubscriptionDefinition
+                {
+                    Name = p.Id,
+                    Filters = [CorrelationFilter.Property(PlanService.DepartmentProperty, p.Id)],
+                }).ToArray(),
+            },
+        ];
+    }
+
+    [Function("plan-create")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("Start a joint-enforcement plan; the participants are asked to confirm it")]
+    public async Task<Results<Created<PlanView>, Ok<PlanView>, ProblemHttpResult>> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans")] HttpRequest request,
+        [DurableClient] DurableTaskClient? client,
+        CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        var (body, invalid) = await ReadAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var outcome = await plans.CreateAsync(caller.Principal, body, client, cancellationToken);
+        if (outcome.Rejection is { } rejection)
+        {
+            return Problem(rejection, outcome.Record, caller);
+        }
+
+        var view = PlanViews.For(outcome.Record!, plans.Calendar);
+        return outcome.Created
+            ? TypedResults.Created($"/{Platform.Hosting.FunctionIndex.RoutePrefix}/enforcement/plans/{Uri.EscapeDataString(view.PlanId)}", view)
+            : TypedResults.Ok(view);
+    }
+
+    [Function("plan-amend")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("The initiator amends a plan (after an objection); consultation starts again")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Amend(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "enforcement/plans/{planId}")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) =>
+        {
+            var errors = new FieldErrors();
+            var input = PlanInputs.Plan(body, errors, ChinaTime.DateOf(now), p.Catalogue);
+            return PlanMachine.Amend(s, c.Id, input, errors, now, calendar, p.Rules);
+        }, cancellationToken);
+
+    [Function("plan-confirm")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("A participant confirms the plan (会商)")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Confirm(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/confirm")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: false, (s, c, _, now, _, p) => PlanMachine.Confirm(s, c.Id, now, p.Rules), cancellationToken);
+
+    [Function("plan-object")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("A participant objects to the plan with a reason; it returns to the initiator")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Object(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/object")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, _, p) => PlanMachine.Object(s, c.Id, body, now, p.Rules), cancellationToken);
+
+    [Function("plan-approve")]
+    [Authorize(Policy = RoleNames.Coordinator)]
+    [Tags("Enforcement")]
+    [EndpointSummary("The coordinator approves a confirmed plan; the roster is frozen and the commitments open")]
+    public async Task<Results<Ok<PlanView>, ProblemHttpResult>> Approve(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/approve")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        if (await VisibleAsync(planId, caller, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        return Answer(await plans.ApproveAsync(planId, caller.Principal, roster, client, cancellationToken), planId, caller);
+    }
+
+    [Function("plan-draw-restart")]
+    [Authorize(Policy = RoleNames.Coordinator)]
+    [Tags("Enforcement")]
+    [EndpointSummary("The coordinator restarts the draw's commitments (a missed reveal, a failed draw); the roster is frozen again")]
+    public async Task<Results<Ok<PlanView>, ProblemHttpResult>> Restart(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/draw/restart")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        if (await VisibleAsync(planId, caller, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        return Answer(await plans.RestartAsync(planId, caller.Principal, roster, client, cancellationToken), planId, caller);
+    }
+
+    [Function("plan-draw-commit")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("A participant commits to its secret nonce: { commitment } = SHA-256 hex of the nonce")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Commit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/draw/commitments")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) => PlanMachine.Commit(s, c.Id, body, now, calendar, p.Rules), cancellationToken);
+
+    [Function("plan-draw-reveal")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("A participant reveals its nonce; the last reveal draws and dispatches the tasks")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Reveal(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/draw/reveals")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) => PlanMachine.Reveal(s, c.Id, body, now, calendar, p.Rules), cancellationToken);
+
+    [Function("plan-task-result")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("A department of the task's officers enters its result")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Result(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/tasks/{taskId}/result")] HttpRequest request,
+        string planId, string taskId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) => PlanMachine.Result(s, c.Id, taskId, body, p.IsDepartment, now, calendar, p.Rules), cancellationToken);
+
+    [Function("plan-assistance-answer")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("The department asked for assistance (协助办理函) answers: { accepted, reply }")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> AnswerAssistance(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/assistance/{letterId}/answer")] HttpRequest request,
+        string planId, string letterId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, _) => PlanMachine.AnswerAssistance(s, c.Id, letterId, body, now, calendar), cancellationToken);
+
+    [Function("plan-publish")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("The lead department publishes the results; the plan closes with a summary per department")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Publish(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/publish")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: false, (s, c, _, now, calendar, p) => PlanMachine.Publish(s, c.Id, now, calendar, p.Rules), cancellationToken);
+
+    [Function("plan-get")]
+    [Authorize]
+    [Tags("Enforcement")]
+    [EndpointSummary("One plan: stage, deadlines, who has and hasn't acted, and its history")]
+    public async Task<Results<Ok<PlanView>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enforcement/plans/{planId}")] HttpRequest request, string planId, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        if (await ReadableAsync(planId, caller, cancellationToken) is not { } record)
+        {
+            return await RefusalAsync(planId, caller, cancellationToken);
+        }
+
+        var history = await plans.HistoryAsync(planId, cancellationToken);
+        return TypedResults.Ok(PlanViews.For(record, plans.Calendar, history));
+    }
+
+    [Function("plan-draw")]
+    [Authorize]
+    [Tags("Enforcement")]
+    [EndpointSummary("The plan's draw: roster, rosterHash, commitments; nonces, seed and selection once all have revealed")]
+    public async Task<Results<Ok<JsonNode>, ProblemHttpResult>> Draw(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enforcement/plans/{planId}/draw")] HttpRequest request, string planId, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        if (await ReadableAsync(planId, caller, cancellationToken) is not { } record)
+        {
+            return await RefusalAsync(planId, caller, cancellationToken);
+        }
+
+        return record.State.Draw is null
+            ? NotYet(record.State, "has no draw yet: the roster is frozen when the coordinator approves the plan")
+            : TypedResults.Ok(PlanViews.Draw(record.State));
+    }
+
+    [Function("plan-draw-verify")]
+    [Authorize]
+    [Tags("Enforcement")]
+    [EndpointSummary("Recomputes the published draw record (DRAW-v1) and answers whether it is valid")]
+    public async Task<Results<Ok<DrawVerifyView>, ProblemHttpResult>> Verify(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enforcement/plans/{planId}/draw/verify")] HttpRequest request, string planId, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        if (await ReadableAsync(planId, caller, cancellationToken) is not { } record)
+        {
+            return await RefusalAsync(planId, caller, cancellationToken);
+        }
+
+        if (record.State.Draw?.Record is not { } drawn)
+        {
+            return NotYet(record.State, "has not been drawn yet");
+        }
+
+        // Verified as published: the record goes through its public JSON, as a verifier outside would read it.
+        var (published, problem) = DrawRecordJson.Read(DrawRecordJson.Write(drawn));
+        var verification = published is null ? DrawVerification.Invalid(problem!) : DrawEngine.Verify(published);
+        return TypedResults.Ok(new DrawVerifyView(planId, verification.IsValid, verification.Mismatch));
+    }
+
+    [Function("plan-tasks")]
+    [Authorize]
+    [Tags("Enforcement")]
+    [EndpointSummary("The plan's tasks: target, officers, departments, status and result")]
+    public async Task<Results<Ok<TaskPage>, ProblemHttpResult>> Tasks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enforcement/plans/{planId}/tasks")] HttpRequest request, string planId, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        if (await ReadableAsync(planId, caller, cancellationToken) is not { } record)
+        {
+            return await RefusalAsync(planId, caller, cancellationToken);
+        }
+
+        return TypedResults.Ok(PlanViews.Tasks(record.State));
+    }
+
+    [Function("plan-list")]
+    [Authorize]
+    [Tags("Enforcement")]
+    [EndpointSummary("Plans the caller takes part in (coordinator and operator: all), by stage (paged)")]
+    public async Task<Results<Ok<PlanPage>, ProblemHttpResult>> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "enforcement/plans")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        string? status = request.Query["status"], pageSize = request.Query["pageSize"], pageToken = request.Query["pageToken"];
+        var errors = new FieldErrors();
+        if (status is not null && !PlanNames.Stages.Contains(status))
+        {
+            errors.Add("status", $"{TextRules.Echo(status)} is not one of: {string.Join(", ", PlanNames.Stages)}.");
+        }
+
+        var size = DefaultPageSize;
+        if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxPageSize))
+        {
+            errors.Add("pageSize", $"{TextRules.Echo(pageSize)} is not a whole number from 1 to {MaxPageSize}.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+
+        if (await plans.ListAsync(caller.Id, caller.Principal.SeesEverything, status, size, pageToken, cancellationToken) is not { } page)
+        {
+            errors.Add("pageToken", "Not a page token this listing issued; start again without it.");
+            return Problems.Validation(errors);
+        }
+
+        return TypedResults.Ok(new PlanPage(page.Items.Select(s => PlanViews.For(s, plans.Calendar)).ToArray(), page.NextPageToken));
+    }
+
+    [Function("plan-public")]
+    [AllowAnonymous]
+    [Tags("Enforcement")]
+    [EndpointSummary("The public record of a drawn plan: matters, draw record and results, without officers' credentials, recusals or findings")]
+    public async Task<Results<Ok<PublicPlanView>, ProblemHttpResult>> Public(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "public/enforcement/{planId}")] HttpRequest request, string planId, CancellationToken cancellationToken)
+    {
+        _ = request;
+        // Until its draw is made a plan is the departments' working document, not public.
+        if (!RecordId.IsValid(planId) || await plans.GetAsync(planId, cancellationToken) is not { State.Draw.Record: not null } record)
+        {
+            return Problems.NotFound($"No drawn plan {(RecordId.IsValid(planId) ? planId : TextRules.Echo(planId))} is public.");
+        }
+
+        return TypedResults.Ok(PlanViews.Public(record.State, plans.Calendar, plans.Now));
+    }
+
+    private async Task<Results<Ok<PlanView>, ProblemHttpResult>> ActAsync(
+        string planId, HttpRequest request, DurableTaskClient? client, bool readBody, Command command, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        // Whoever may not even read the plan is refused before its body is read.
+        if (await VisibleAsync(planId, caller, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        JsonElement body = default;
+        if (readBody)
+        {
+            var (json, invalid) = await ReadAsync(request, cancellationToken);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+
+            body = json;
+        }
+
+        var outcome = await plans.ActAsync(planId, caller.Id, client, (state, now, calendar) => command(state, caller, body, now, calendar, plans), cancellationToken);
+        return Answer(outcome, planId, caller);
+    }
+
+    private Results<Ok<PlanView>, ProblemHttpResult> Answer(PlanOutcome outcome, string planId, Caller caller)
+    {
+        if (outcome.Record is null)
+        {
+            return Problems.NoSuch("plan", planId);
+        }
+
+        return outcome.Rejection is { } rejection ? Problem(rejection, outcome.Record, caller) : TypedResults.Ok(PlanViews.For(outcome.Record, plans.Calendar));
+    }
+
+    /// <summary>Null when the caller may read the plan; otherwise the 404 or 403 to answer.</summary>
+    private async Task<ProblemHttpResult?> VisibleAsync(string planId, Caller caller, CancellationToken cancellationToken) =>
+        await ReadableAsync(planId, caller, cancellationToken) is null ? await RefusalAsync(planId, caller, cancellationToken) : null;
+
+    private async Task<Record<PlanState>?> ReadableAsync(string planId, Caller caller, CancellationToken cancellationToken) =>
+        RecordId.IsValid(planId) && await plans.GetAsync(planId, cancellationToken) is { } record && PlanMachine.CanSee(record.State, caller.Id, caller.Principal.SeesEverything)
+            ? record
+            : null;
+
+    private async Task<ProblemHttpResult> RefusalAsync(string planId, Caller caller, CancellationToken cancellationToken) =>
+        RecordId.IsValid(planId) && await plans.GetAsync(planId, cancellationToken) is not null
+            ? Problems.Forbidden($"'{caller.Id}' takes no part in plan {planId}.")
+            : Problems.NoSuch("plan", planId);
+
+    private static ProblemHttpResult NotYet(PlanState state, string what) =>
+        Problems.Conflict($"Plan {state.PlanId} {what}.", new Dictionary<string, object?> { ["planId"] = state.PlanId, ["state"] = PlanNames.Of(state.Stage) });
+
+    private static async Task<(JsonElement Body, ProblemHttpResult? Invalid)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        var body = await RequestBody.ReadJsonAsync(request, errors, cancellationToken);
+        return body is { } json ? (json, null) : (default, Problems.Validation(errors));
+    }
+
+    /// <summary>A conflict names the plan's stage only to a party: anyone else reusing an id learns that it is taken.</summary>
+    private static ProblemHttpResult Problem(PlanRejection rejection, Record<PlanState>? record, Caller caller) => rejection.Kind switch
+    {
+        PlanRejectionKind.Forbidden => Problems.Forbidden(rejection.Detail),
+        PlanRejectionKind.NotFound => Problems.NotFound(rejection.Detail),
+        PlanRejectionKind.Conflict when record is not null && PlanMachine.CanSee(record.State, caller.Id, caller.Principal.SeesEverything) =>
+            Problems.Conflict(rejection.Detail, new Dictionary<string, object?> { ["planId"] = record.State.PlanId, ["state"] = rejection.Stage }),
+        PlanRejectionKind.Conflict => Problems.Conflict(
+            $"The plan id {record?.State.PlanId} is already taken by a plan you take no part in. Use another id.",
+            new Dictionary<string, object?> { ["planId"] = record?.State.PlanId }),
+        _ => Problems.Validation(rejection.Errors ?? new Dictionary<string, string[]>()),
+    };
+}
