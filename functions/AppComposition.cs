@@ -10,6 +10,7 @@ using Integration.Functions.Infrastructure.ServiceBus;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
+using Integration.Functions.Reports;
 
 namespace Integration.Functions;
 
@@ -39,6 +40,7 @@ public static class AppComposition
         services.AddApprovals(builder.Configuration);
         services.AddLeads(builder.Configuration);
         services.AddEnforcementRosters(builder.Configuration);
+        services.AddCoordinationReports(builder.Configuration);
         var topology = AppFunctions.Topology(registry);
         services.AddDurablePlatform(topology, builder.Configuration);
 

@@ -3,6 +3,7 @@ using Integration.Domain.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform.Records;
+using Integration.Functions.Reports;
 
 namespace Integration.Functions;
 
@@ -22,6 +23,7 @@ public static class AppFunctions
             [
                 .. ApprovalFunctions.Topics(registry),
                 .. LeadFunctions.Topics(registry),
+                .. CoordinationReports.Topics(registry),
             ],
         };
     }

@@ -73,6 +73,9 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "enforcement-officers-get: http GET /api/enforcement/officers/{department}",
         "enforcement-targets-put: http PUT /api/enforcement/targets",
         "enforcement-targets-get: http GET /api/enforcement/targets",
+        "reports-coordination-request: http POST /api/reports/coordination",
+        "reports-coordination-get: http GET /api/reports/coordination/{period}",
+        "reports-coordination-timer: timer %Reports:Schedule%",
     ];
 
     [Fact]
