@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Integration.Domain.Messaging;
 using Integration.Domain.Reports;
 using Integration.Functions.Infrastructure.Topics;
+using Integration.Functions.Platform.Records;
 using Integration.Functions.Reports;
 using Integration.Tests.Approvals;
 using Integration.Tests.Leads;
@@ -134,6 +135,57 @@ public sealed class CoordinationReportTests : IDisposable
         await (await platform.ClientFor("trading-center").GetAsync("/api/reports/coordination/2026Q1", Cancellation)).ReadProblemAsync(HttpStatusCode.Forbidden);
         var problem = await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026X1?version=0", Cancellation)).ReadProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["period", "version"], problem.ErrorFields());
+    }
+
+    [Fact]
+    public async Task A_fan_out_cut_off_half_way_is_completed_by_the_sweep_and_each_department_receives_its_message_once()
+    {
+        using var crashing = new LeadPlatform();
+        HalfwayPublisher? publisher = null;
+        crashing.WithServices(services => services.AddSingleton<ITopicPublisher>(p => publisher = new HalfwayPublisher(p.GetRequiredService<SqliteTopicBus>(), CoordinationReports.Topic)));
+        crashing.SetTime(China(3, 10, 10));
+
+        await (await crashing.PostAsync("ndrc", "/api/reports/coordination", new JsonObject { ["period"] = "2026Q1" })).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.True(publisher!.CutOff > 0);
+        Assert.True(await crashing.Services.GetRequiredService<OutboxDispatcher>().SweepAsync(Cancellation) > 0);
+
+        var receiver = crashing.Services.GetRequiredService<SqliteTopicReceiver>();
+        var departments = crashing.Services.GetRequiredService<Integration.Domain.Identity.PrincipalRegistry>().All
+            .Where(p => p.Has(Integration.Domain.Identity.PrincipalRole.Department) && !p.Has(Integration.Domain.Identity.PrincipalRole.Coordinator)).Select(p => p.Id).ToArray();
+        foreach (var department in departments)
+        {
+            var received = await receiver.ReceiveAsync(CoordinationReports.Topic, department, 100, Cancellation);
+            Assert.Equal([$"report:2026Q1:v1:{department}"], received.Select(r => r.Message.MessageId));
+        }
+
+        var all = await receiver.ReceiveAsync(CoordinationReports.Topic, "ndrc", 100, Cancellation);
+        Assert.Equal(departments.Length + 1, all.Count);
+        Assert.Equal(all.Count, all.Select(r => r.Message.MessageId).Distinct().Count());
+    }
+
+    /// <summary>Publishes the first half of the first batch of one topic and then fails, as a process dying in the middle of the fan-out.</summary>
+    private sealed class HalfwayPublisher(SqliteTopicBus bus, string topic) : ITopicPublisher
+    {
+        public int CutOff { get; private set; }
+
+        public Task PublishAsync(string topicName, TopicMessage message, CancellationToken cancellationToken = default) => bus.PublishAsync(topicName, message, cancellationToken);
+
+        public async Task PublishBatchAsync(string topicName, IReadOnlyList<TopicMessage> messages, CancellationToken cancellationToken = default)
+        {
+            if (topicName != topic || CutOff > 0)
+            {
+                await bus.PublishBatchAsync(topicName, messages, cancellationToken);
+                return;
+            }
+
+            CutOff = messages.Count / 2;
+            foreach (var message in messages.Take(CutOff))
+            {
+                await bus.PublishAsync(topicName, message, cancellationToken);
+            }
+
+            throw new IOException("The process died in the middle of the fan-out.");
+        }
     }
 
     [Fact]
