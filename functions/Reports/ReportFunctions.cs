@@ -11,7 +11,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Integration.Functions.Reports;
 
 /// <summary>Coordination reports: ndrc asks for a period's report; every department and ndrc read it.</summary>
-public sealed class ReportFunctions(CoordinationReports reports, Microsoft.Extensions.Options.IOptions<ReportOptions> options)
+public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegistry registry, Microsoft.Extensions.Options.IOptions<ReportOptions> options)
 {
     /// <summary>
     /// Reports on the period just ended (<c>Reports:Schedule</c>, China time; <c>Reports:Period</c>), once: an occurrence
@@ -67,6 +67,30 @@ public sealed class ReportFunctions(CoordinationReports reports, Microsoft.Exten
             : TypedResults.Ok(report.Body);
     }
 
+    [Function("reports-coordination-html")]
+    [Authorize]
+    [Tags("Reports")]
+    [EndpointSummary("A period's coordination report as a printable page in Chinese")]
+    public async Task<Results<ContentHttpResult, ProblemHttpResult>> Html(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}.html")] HttpRequest request, string period, CancellationToken cancellationToken)
+    {
+        var (report, problem) = await ResolveAsync(request, period, cancellationToken);
+        return report is null ? problem! : TypedResults.Content(ReportDocuments.Html(report, registry), "text/html; charset=utf-8");
+    }
+
+    [Function("reports-coordination-xlsx")]
+    [Authorize]
+    [Tags("Reports")]
+    [EndpointSummary("A period's coordination report as a workbook: one sheet for the municipality, one per department")]
+    public async Task<Results<FileContentHttpResult, ProblemHttpResult>> Workbook(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}.xlsx")] HttpRequest request, string period, CancellationToken cancellationToken)
+    {
+        var (report, problem) = await ResolveAsync(request, period, cancellationToken);
+        return report is null
+            ? problem!
+            : TypedResults.File(ReportDocuments.Workbook(report), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
+    }
+
     [Function("reports-coordination-get")]
     [Authorize]
     [Tags("Reports")]
@@ -74,10 +98,17 @@ public sealed class ReportFunctions(CoordinationReports reports, Microsoft.Exten
     public async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}")] HttpRequest request, string period, CancellationToken cancellationToken)
     {
+        var (report, problem) = await ResolveAsync(request, period, cancellationToken);
+        return report is null ? problem! : TypedResults.Ok(report.Body);
+    }
+
+    /// <summary>The stored report the request names, or the problem: 403 for a caller that is no department, 400, or 404.</summary>
+    private async Task<(StoredReport? Report, ProblemHttpResult? Problem)> ResolveAsync(HttpRequest request, string period, CancellationToken cancellationToken)
+    {
         var caller = Caller.Of(request);
         if (!caller.Principal.Has(PrincipalRole.Department) && !caller.Principal.SeesEverything)
         {
-            return Problems.Forbidden($"Coordination reports are read by the member departments and the coordinator; '{caller.Id}' may not.");
+            return (null, Problems.Forbidden($"Coordination reports are read by the member departments and the coordinator; '{caller.Id}' may not."));
         }
 
         var errors = new FieldErrors();
@@ -103,13 +134,13 @@ public sealed class ReportFunctions(CoordinationReports reports, Microsoft.Exten
 
         if (!errors.IsEmpty)
         {
-            return Problems.Validation(errors);
+            return (null, Problems.Validation(errors));
         }
 
         return await reports.GetAsync(parsed!.Name, version, cancellationToken) is { } report
-            ? TypedResults.Ok(report.Body)
-            : Problems.NotFound(version is null
+            ? (report, null)
+            : (null, Problems.NotFound(version is null
                 ? $"There is no coordination report for {parsed.Name} yet; the coordinator asks for one with POST /api/reports/coordination."
-                : $"The coordination report for {parsed.Name} has no version {version}.");
+                : $"The coordination report for {parsed.Name} has no version {version}."));
     }
 }

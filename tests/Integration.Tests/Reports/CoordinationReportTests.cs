@@ -107,6 +107,41 @@ public sealed class CoordinationReportTests : IDisposable
     }
 
     [Fact]
+    public async Task The_printable_page_and_the_workbook_show_the_stored_report()
+    {
+        await SeedAsync();
+        platform.SetTime(China(3, 10, 10));
+        var report = await (await platform.PostAsync("ndrc", "/api/reports/coordination", new JsonObject { ["period"] = "2026Q1" })).ReadJsonAsync(HttpStatusCode.Created);
+
+        var page = await platform.ClientFor("housing").GetAsync("/api/reports/coordination/2026Q1.html", Cancellation);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync(Cancellation);
+        Assert.Contains("威海市招标投标监管协调会商通报", html, StringComparison.Ordinal);
+        Assert.Contains("威海市住房和城乡建设局（50%）", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"bar low\" style=\"width:150px\"", html, StringComparison.Ordinal);
+        Assert.Contains(report.GetProperty("sha256").GetString()!, html, StringComparison.Ordinal);
+        Assert.Contains("RPT-A-OVERDUE", html, StringComparison.Ordinal);
+
+        var file = await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1.xlsx?version=1", Cancellation);
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal(ReportDocuments.WorkbookType, file.Content.Headers.ContentType?.MediaType);
+        using var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(await file.Content.ReadAsByteArrayAsync(Cancellation)), false);
+        var workbook = document.WorkbookPart!;
+        var sheets = workbook.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().ToArray();
+        Assert.Equal(["municipality", .. report.GetProperty("departments").EnumerateArray().Select(d => d.GetProperty("department").GetString()!)], sheets.Select(s => s.Name!.Value));
+        var housing = (DocumentFormat.OpenXml.Packaging.WorksheetPart)workbook.GetPartById(sheets.Single(s => s.Name == "housing").Id!);
+        var rows = housing.Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>()
+            .Select(r => r.Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text).ToArray()).ToArray();
+        Assert.Equal("2", rows.Single(r => r[0] == "approvals.routed")[1]);
+        Assert.Equal("0.5", rows.Single(r => r[0] == "onTimeRate")[1]);
+        Assert.Contains(rows, r => r is ["lead", "RPT-L-OVERDUE", "feedback", "2026-03-06", "2"]);
+
+        await (await platform.ClientFor("trading-center").GetAsync("/api/reports/coordination/2026Q1.xlsx", Cancellation)).ReadProblemAsync(HttpStatusCode.Forbidden);
+        await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q2.html", Cancellation)).ReadProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task The_same_records_period_and_version_give_the_same_content_and_hash()
     {
         await SeedAsync();
