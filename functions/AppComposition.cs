@@ -11,6 +11,7 @@ using Integration.Functions.Infrastructure.ServiceBus;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
+using Integration.Functions.Reports;
 
 namespace Integration.Functions;
 
@@ -41,6 +42,7 @@ public static class AppComposition
         services.AddLeads(builder.Configuration);
         services.AddEnforcementPlans(builder.Configuration);
         services.AddEnforcementRosters(builder.Configuration);
+        services.AddCoordinationReports(builder.Configuration);
         var topology = AppFunctions.Topology(registry);
         services.AddDurablePlatform(topology, builder.Configuration);
 

@@ -4,6 +4,7 @@ using Integration.Functions.Enforcement;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform.Records;
+using Integration.Functions.Reports;
 
 namespace Integration.Functions;
 
@@ -24,6 +25,7 @@ public static class AppFunctions
                 .. ApprovalFunctions.Topics(registry),
                 .. LeadFunctions.Topics(registry),
                 .. PlanFunctions.Topics(registry),
+                .. CoordinationReports.Topics(registry),
             ],
         };
     }

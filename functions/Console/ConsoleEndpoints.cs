@@ -110,20 +110,22 @@ public static class ConsoleEndpoints
         var now = time.GetUtcNow();
         var department = principal.SeesEverything ? null : caller.Id;
         // Pending and overdue are told apart by the clock after reading, so each is its own listing.
-        var (pending, _) = await index.ListAsync(department, ApprovalStatus.Pending, 100, null, now, ct);
-        var (overdue, _) = await index.ListAsync(department, ApprovalStatus.Overdue, 100, null, now, ct);
+        var days = calendar.Current;
+        var (pending, _) = await index.ListAsync(department, ApprovalStatus.Pending, 100, null, now, days, ct);
+        var (overdue, _) = await index.ListAsync(department, ApprovalStatus.Overdue, 100, null, now, days, ct);
         var entries = overdue.Concat(pending).DistinctBy(e => e.ApprovalId);
         var today = ChinaTime.DateOf(now);
         var items = entries
             .SelectMany(e => e.Parts
-                .Where(p => p.StatusAt(now) is ApprovalStatus.Pending or ApprovalStatus.Overdue && (department is null || p.Department == department))
-                .Select(p => new QueueItem(
+                .Where(p => p.StatusAt(now, days) is ApprovalStatus.Pending or ApprovalStatus.Overdue && (department is null || p.Department == department))
+                .Select(p => (Part: p, Deadline: p.ClaimDeadlineOn(days)))
+                .Select(x => new QueueItem(
                     e.ApprovalId, e.ProjectName, e.ProjectCode, e.Industry,
-                    p.ClaimDeadline.Deadline.ToString("yyyy年M月d日", System.Globalization.CultureInfo.InvariantCulture),
-                    now >= p.ClaimDeadline.DueAt ? 0 : calendar.Current.WorkingDaysBetween(today.AddDays(-1), p.ClaimDeadline.Deadline),
-                    now >= p.ClaimDeadline.DueAt,
-                    p.ClaimDeadline.Provisional,
-                    p.Department == caller.Id)))
+                    x.Deadline.Deadline.ToString("yyyy年M月d日", System.Globalization.CultureInfo.InvariantCulture),
+                    now >= x.Deadline.DueAt ? 0 : days.WorkingDaysBetween(today.AddDays(-1), x.Deadline.Deadline),
+                    now >= x.Deadline.DueAt,
+                    x.Deadline.Provisional,
+                    x.Part.Department == caller.Id)))
             .OrderBy(i => i.Overdue ? 0 : 1).ThenBy(i => i.WorkingDaysLeft)
             .ToArray();
         string? notice = http.Request.Query["done"] is { Count: 1 } done && http.Request.Query["id"] is { Count: 1 } id && ApprovalReader.IsValidId(id.ToString())

@@ -53,8 +53,12 @@ public sealed record Deadline(
 /// <summary>A deadline to set (or reset) as part of a change.</summary>
 public sealed record DeadlineSchedule(string Name, string Action, DateTimeOffset DueAt, bool Provisional = false, WorkingDayBasis? Basis = null, string? Data = null);
 
-/// <summary>A message a change publishes once it is committed.</summary>
-public sealed record OutboundMessage(string Topic, string Subject, object Body, IReadOnlyDictionary<string, string>? Properties = null, DateTimeOffset? ScheduledFor = null);
+/// <summary>
+/// A message a change publishes once it is committed. Its MessageId is <c>{record}:{seq}:{n}</c> unless the change names
+/// one (<paramref name="MessageId"/>, unique within the record), as the coordination reports do with
+/// <c>report:{period}:v{version}:{department}</c>.
+/// </summary>
+public sealed record OutboundMessage(string Topic, string Subject, object Body, IReadOnlyDictionary<string, string>? Properties = null, DateTimeOffset? ScheduledFor = null, string? MessageId = null);
 
 /// <summary>
 /// One transition of a record: its new state, the history entry that records it, the messages it

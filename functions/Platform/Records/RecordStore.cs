@@ -169,7 +169,8 @@ public sealed class RecordStore(
         var index = 0;
         foreach (var message in change.Messages)
         {
-            var id = $"{pk}:{entry.Sequence}:{index++}";
+            var id = message.MessageId ?? $"{pk}:{entry.Sequence}:{index}";
+            index++;
             outboxRows.Add(OutboxRow(pk, message.Topic, new TopicMessage
             {
                 MessageId = id,

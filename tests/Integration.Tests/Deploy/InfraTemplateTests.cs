@@ -129,7 +129,7 @@ public sealed class InfraTemplateTests(InfraTemplates infra) : IClassFixture<Inf
         Assert.Equal("ServiceBus", settings["Messaging__Provider"]!.GetValue<string>());
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]!.GetValue<string>());
         // host.json's hubName is %Durable:TaskHub%: without the setting the Durable extension cannot start.
-        Assert.True(Integration.Functions.Platform.Orchestrations.DurableEngine.IsValidTaskHubName(settings["Durable__TaskHub"]!.GetValue<string>()));
+        Assert.Matches("^[A-Za-z][A-Za-z0-9]{2,44}$", settings["Durable__TaskHub"]!.GetValue<string>());
         Assert.DoesNotContain(keys, k => k.Contains("ConnectionString", StringComparison.OrdinalIgnoreCase) && k != "APPLICATIONINSIGHTS_CONNECTION_STRING");
     }
 

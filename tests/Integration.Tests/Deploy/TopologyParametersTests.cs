@@ -57,10 +57,31 @@ public sealed class TopologyParametersTests
     }
 
     [Fact]
+    public void Every_department_reads_its_coordination_reports_and_ndrc_reads_them_all()
+    {
+        var registry = TopologyExport.LoadRegistry(MunicipalityFile);
+        var departments = registry.All.Where(p => p.Has(PrincipalRole.Department)).Select(p => p.Id).Order(StringComparer.Ordinal).ToArray();
+        var subscriptions = Topics()["coordination-reports"]!["subscriptions"]!.AsArray();
+        Assert.Equal(departments, subscriptions.Select(s => s!["name"]!.GetValue<string>()));
+        Assert.All(subscriptions, s =>
+        {
+            var filters = s!["filters"]!.AsArray();
+            if (s["name"]!.GetValue<string>() == "ndrc")
+            {
+                Assert.Empty(filters);
+            }
+            else
+            {
+                Assert.Equal(s["name"]!.GetValue<string>(), Assert.Single(filters)!["properties"]!["department"]!.GetValue<string>());
+            }
+        });
+    }
+
+    [Fact]
     public void Only_subscriptions_other_systems_read_go_to_Service_Bus()
     {
         var topics = Topics();
-        Assert.Equal(["approval-feedback", "approvals", "enforcement", "lead-feedback", "leads"], topics.Select(t => t.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["approval-feedback", "approvals", "coordination-reports", "enforcement", "lead-feedback", "leads"], topics.Select(t => t.Key).Order(StringComparer.Ordinal));
         Assert.Equal(["approval-system"], topics["approval-feedback"]!["subscriptions"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()));
         Assert.Empty(topics["approval-feedback"]!["subscriptions"]![0]!["filters"]!.AsArray());
         Assert.All(

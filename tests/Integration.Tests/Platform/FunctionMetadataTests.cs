@@ -95,6 +95,11 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "enforcement-plan: orchestration",
         "enforcement-plan-status: activity",
         "enforcement-plan-deadlines: activity",
+        "reports-coordination-request: http POST /api/reports/coordination",
+        "reports-coordination-get: http GET /api/reports/coordination/{period}",
+        "reports-coordination-timer: timer %Reports:Schedule%",
+        "reports-coordination-html: http GET /api/reports/coordination/{period}.html",
+        "reports-coordination-xlsx: http GET /api/reports/coordination/{period}.xlsx",
     ];
 
     [Fact]

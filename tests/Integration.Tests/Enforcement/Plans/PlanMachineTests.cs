@@ -1,3 +1,4 @@
+using Integration.Domain.Calendar;
 using System.Text.Json.Nodes;
 using Integration.Domain.Enforcement.Draw;
 using Integration.Domain.Enforcement.Plans;
@@ -62,7 +63,7 @@ public sealed class PlanMachineTests
         var created = Create("consult");
         Assert.Equal(PlanStage.Consultation, created.State.Stage);
         Assert.Equal(Participants, created.Notices.Where(n => n.Subject == "enforcement.consultation-requested").Select(n => n.Recipient));
-        Assert.Contains(created.Start, c => c.Name == "consultation" && c.Basis == new Domain.Leads.ClockBasis(new DateOnly(2026, 3, 2), 3));
+        Assert.Contains(created.Start, c => c.Name == "consultation" && c.Basis == new Domain.Calendar.ClockBasis(new DateOnly(2026, 3, 2), 3));
 
         var confirmed = Transition(PlanMachine.Confirm(created.State, "housing", Monday, Rules));
         var objected = Transition(PlanMachine.Object(confirmed.State, "market", Body("reason", "抽查比例过高，建议调整为20%"), Monday, Rules));
@@ -160,7 +161,7 @@ public sealed class PlanMachineTests
         var second = state.Tasks[1];
         var last = Transition(PlanMachine.Result(first.State, second.Departments[^1], second.TaskId, Json(Result("corrected", new JsonObject { ["text"] = "已责令改正" })), Catalogue.IsDepartment, Monday.AddDays(3), Calendar, Rules));
         Assert.Equal(PlanStage.AwaitingPublication, last.State.Stage);
-        Assert.Equal(new Domain.Leads.ClockBasis(new DateOnly(2026, 3, 5), 5), last.State.PublishClock);
+        Assert.Equal(new Domain.Calendar.ClockBasis(new DateOnly(2026, 3, 5), 5), last.State.PublishClock);
         Assert.Contains(last.Notices, n => n.Recipient == "housing" && n.Subject == "enforcement.publication-due");
 
         Assert.Equal(PlanRejectionKind.Forbidden, Rejection(PlanMachine.Publish(last.State, "market", Monday.AddDays(4), Calendar, Rules)).Kind);

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Integration.Domain.Identity;
+using Integration.Domain.Kernel;
+using Integration.Domain.Reports;
+using Integration.Functions.Identity;
+using Integration.Functions.Platform;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Integration.Functions.Reports;
+
+/// <summary>Coordination reports: ndrc asks for a period's report; every department and ndrc read it.</summary>
+public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegistry registry, Microsoft.Extensions.Options.IOptions<ReportOptions> options)
+{
+    /// <summary>
+    /// Reports on the period just ended (<c>Reports:Schedule</c>, China time; <c>Reports:Period</c>), once: an occurrence
+    /// run again (a missed one at start-up, another instance) finds the stored report and leaves it.
+    /// </summary>
+    [Function("reports-coordination-timer")]
+    public async Task Scheduled([TimerTrigger("%Reports:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        var period = ReportPeriod.Previous(ChinaTime.DateOf(reports.Now), options.Value.Cadence);
+        await reports.RequestAsync(period, regenerate: false, "system:reports-timer", cancellationToken);
+    }
+
+    [Function("reports-coordination-request")]
+    [Authorize(Policy = RoleNames.Coordinator)]
+    [Tags("Reports")]
+    [EndpointSummary("Ask for a period's coordination report (ndrc); the existing one unless regenerate is true")]
+    public async Task<Results<Created<JsonObject>, Ok<JsonObject>, ProblemHttpResult>> Request(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/coordination")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        var errors = new FieldErrors();
+        if (await RequestBody.ReadJsonAsync(request, errors, cancellationToken) is not { } body)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var f = new JsonFields(body, errors);
+        var text = f.String("period", maxLength: 16);
+        var regenerate = f.Boolean("regenerate", required: false) ?? false;
+        ReportPeriod? period = null;
+        if (text is not null)
+        {
+            (period, var problem) = ReportPeriod.Parse(text);
+            if (problem is not null)
+            {
+                f.Add("period", problem);
+            }
+            else if (reports.Now < period!.Start)
+            {
+                f.Add("period", $"{text} has not begun: it starts on {period.From:yyyy-MM-dd}.");
+            }
+        }
+
+        if (!errors.IsEmpty || period is null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var (report, created) = await reports.RequestAsync(period, regenerate, caller.Id, cancellationToken);
+        return created
+            ? TypedResults.Created(CoordinationReports.Link(period.Name, report.Version.Version), report.Body)
+            : TypedResults.Ok(report.Body);
+    }
+
+    [Function("reports-coordination-html")]
+    [Authorize]
+    [Tags("Reports")]
+    [EndpointSummary("A period's coordination report as a printable page in Chinese")]
+    public async Task<Results<ContentHttpResult, ProblemHttpResult>> Html(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}.html")] HttpRequest request, string period, CancellationToken cancellationToken)
+    {
+        var (report, problem) = await ResolveAsync(request, period, cancellationToken);
+        return report is null ? problem! : TypedResults.Content(ReportDocuments.Html(report, registry), "text/html; charset=utf-8");
+    }
+
+    [Function("reports-coordination-xlsx")]
+    [Authorize]
+    [Tags("Reports")]
+    [EndpointSummary("A period's coordination report as a workbook: one sheet for the municipality, one per department")]
+    public async Task<Results<FileContentHttpResult, ProblemHttpResult>> Workbook(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}.xlsx")] HttpRequest request, string period, CancellationToken cancellationToken)
+    {
+        var (report, problem) = await ResolveAsync(request, period, cancellationToken);
+        return report is null
+            ? problem!
+            : TypedResults.File(ReportDocuments.Workbook(report), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
+    }
+
+    [Function("reports-coordination-get")]
+    [Authorize]
+    [Tags("Reports")]
+    [EndpointSummary("A period's coordination report, the latest version or ?version= (every department, ndrc, admin)")]
+    public async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}")] HttpRequest request, string period, CancellationToken cancellationToken)
+    {
+        var (report, problem) = await ResolveAsync(request, period, cancellationToken);
+        return report is null ? problem! : TypedResults.Ok(report.Body);
+    }
+
+    /// <summary>The stored report the request names, or the problem: 403 for a caller that is no department, 400, or 404.</summary>
+    private async Task<(StoredReport? Report, ProblemHttpResult? Problem)> ResolveAsync(HttpRequest request, string period, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        if (!caller.Principal.Has(PrincipalRole.Department) && !caller.Principal.SeesEverything)
+        {
+            return (null, Problems.Forbidden($"Coordination reports are read by the member departments and the coordinator; '{caller.Id}' may not."));
+        }
+
+        var errors = new FieldErrors();
+        var (parsed, problem) = ReportPeriod.Parse(period);
+        if (problem is not null)
+        {
+            errors.Add("period", problem);
+        }
+
+        string? versionText = request.Query["version"];
+        int? version = null;
+        if (versionText is not null)
+        {
+            if (int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1)
+            {
+                version = number;
+            }
+            else
+            {
+                errors.Add("version", $"{TextRules.Echo(versionText)} is not a version number (1, 2 …).");
+            }
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return (null, Problems.Validation(errors));
+        }
+
+        return await reports.GetAsync(parsed!.Name, version, cancellationToken) is { } report
+            ? (report, null)
+            : (null, Problems.NotFound(version is null
+                ? $"There is no coordination report for {parsed.Name} yet; the coordinator asks for one with POST /api/reports/coordination."
+                : $"The coordination report for {parsed.Name} has no version {version}."));
+    }
+}

@@ -1,0 +1,16 @@
+namespace Integration.Functions.Reports;
+
+public static class ReportServiceCollectionExtensions
+{
+    /// <summary>Coordination reports: computed from the listing indexes, stored per period and version, fanned out per department.</summary>
+    public static IServiceCollection AddCoordinationReports(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReportOptions>()
+            .Bind(configuration.GetSection(ReportOptions.Section))
+            .Validate(o => o.NamedBelowRate is >= 0m and <= 1m, $"{ReportOptions.Section}:{nameof(ReportOptions.NamedBelowRate)} must be from 0 to 1.")
+            .Validate(o => ReportOptions.Periods.Contains(o.Period), $"{ReportOptions.Section}:{nameof(ReportOptions.Period)} must be one of: {string.Join(", ", ReportOptions.Periods)}.")
+            .ValidateOnStart();
+        services.AddSingleton<CoordinationReports>();
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+namespace Integration.Domain.Reports;
+
+/// <summary>Approval parts routed to a department whose push falls in the period, and what became of them by <c>asOf</c>.</summary>
+public sealed record ApprovalCounts(int Routed, int Claimed, int ClaimedOnTime, int Overdue, int Declined, int Reassigned, decimal? OnTimeRate);
+
+/// <summary>Lead parts relayed to a department in the period, and what became of them by <c>asOf</c>.</summary>
+public sealed record LeadCounts(int Received, int Receipted, int Returned, int ReturnedOnTime, int Results, int FeedbackOnTime, int Open, decimal? OnTimeRate);
+
+/// <summary>Something still not done at <c>asOf</c> after its deadline: <c>kind</c> approval or lead, the step (claim, feedback), by how many working days.</summary>
+public sealed record OverdueItem(string Kind, string Id, string Step, DateOnly Deadline, int WorkingDaysLate);
+
+public sealed record DepartmentSection(string Department, ApprovalCounts Approvals, LeadCounts Leads, decimal? OnTimeRate, IReadOnlyList<OverdueItem> OverdueItems);
+
+public sealed record MunicipalitySection(ApprovalCounts Approvals, LeadCounts Leads, decimal? OnTimeRate);
+
+/// <summary>A department named in the report (通报) because its on-time rate is below the municipality's threshold.</summary>
+public sealed record NamedDepartment(string Department, decimal OnTimeRate);
+
+/// <summary>
+/// The coordination report of one period and version, everything but when it was generated: its SHA-256 is over this
+/// content, so the same records, period and version give the same hash. The enforcement section is added when
+/// joint-enforcement plans exist.
+/// </summary>
+public sealed record ReportContent(
+    string Period,
+    int Version,
+    int? Supersedes,
+    bool Partial,
+    DateTimeOffset AsOf,
+    DateOnly From,
+    DateOnly To,
+    decimal NamedBelowRate,
+    MunicipalitySection Municipality,
+    IReadOnlyList<DepartmentSection> Departments,
+    IReadOnlyList<NamedDepartment> Named);
