@@ -27,6 +27,8 @@ public static class ConsoleEndpoints
     public static IServiceCollection AddConsole(this IServiceCollection services)
     {
         services.AddRazorComponents();
+        // Chinese text as characters, not numeric references: the pages stay readable as sent, and no smaller.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "console-antiforgery";
