@@ -155,9 +155,9 @@ public sealed class ApprovalFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{approvalId}/claim")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
-        if (!IsApprovalId(approvalId))
+        if (await RefuseAsync(approvalId, caller, cancellationToken) is { } refused)
         {
-            return Problems.NoSuch("approval", approvalId);
+            return refused;
         }
 
         return ToResult(await approvals.ClaimAsync(approvalId, caller.Id, cancellationToken), approvalId);
@@ -171,6 +171,11 @@ public sealed class ApprovalFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{approvalId}/decline")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
+        if (await RefuseAsync(approvalId, caller, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
@@ -182,11 +187,6 @@ public sealed class ApprovalFunctions(
         if (!errors.IsEmpty || reason is null)
         {
             return Problems.Validation(errors);
-        }
-
-        if (!IsApprovalId(approvalId))
-        {
-            return Problems.NoSuch("approval", approvalId);
         }
 
         return ToResult(await approvals.DeclineAsync(approvalId, caller.Id, reason, cancellationToken), approvalId);
@@ -206,6 +206,11 @@ public sealed class ApprovalFunctions(
             return Problems.Forbidden($"Only the coordinator assigns approvals; '{caller.Id}' may not.");
         }
 
+        if (await RefuseAsync(approvalId, caller, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
@@ -222,11 +227,6 @@ public sealed class ApprovalFunctions(
         if (!errors.IsEmpty || department is null)
         {
             return Problems.Validation(errors);
-        }
-
-        if (!IsApprovalId(approvalId))
-        {
-            return Problems.NoSuch("approval", approvalId);
         }
 
         return ToResult(await approvals.AssignAsync(approvalId, caller.Id, department, cancellationToken), approvalId);
@@ -284,6 +284,20 @@ public sealed class ApprovalFunctions(
         return new ApprovalSummary(entry.ApprovalId, entry.Version, entry.ProjectCode, entry.ProjectName, entry.Industry, isKnownIndustry(entry.Industry), entry.RegionCode, entry.ApprovalKind,
             entry.TenderMethod, entry.ReceivedAt, entry.StatusFor(viewer, now, calendar), deadline is null ? null : ApprovalResponses.ToResponse(deadline),
             parts.Select(p => ApprovalResponses.ToSummary(p, now, calendar)).ToArray());
+    }
+
+    /// <summary>
+    /// What every approval command answers before it reads a body, as every lead command does: 404 for an
+    /// id no approval can have or that is not stored, 403 for a caller the approval does not concern.
+    /// </summary>
+    private async Task<ProblemHttpResult?> RefuseAsync(string approvalId, Caller caller, CancellationToken cancellationToken)
+    {
+        if (!IsApprovalId(approvalId) || await records.GetAsync<ApprovalState>(ApprovalService.Key(approvalId), cancellationToken) is not { } record)
+        {
+            return Problems.NoSuch("approval", approvalId);
+        }
+
+        return record.State.IsVisibleTo(caller.Principal, approvals.SourceSystem) ? null : Problems.Forbidden($"Approval {approvalId} was not routed to '{caller.Id}'.");
     }
 
     private static bool IsApprovalId(string approvalId) => ApprovalReader.IsValidId(approvalId);
