@@ -16,7 +16,7 @@ namespace Integration.Functions.Approvals;
 
 /// <summary>Approval sync and claim (审管互动): push, pull, claim, decline, assign, and the listings.</summary>
 public sealed class ApprovalFunctions(
-    ApprovalService approvals, ApprovalIndex index, RecordStore records, ApprovalQuarantine quarantine, ApprovalPull pull, PrincipalRegistry registry, TimeProvider time)
+    ApprovalService approvals, ApprovalIndex index, ApprovalQuarantine quarantine, ApprovalPull pull, PrincipalRegistry registry, TimeProvider time)
 {
     public sealed record QuarantineResponse(IReadOnlyList<QuarantinedItem> Items, string? NextPageToken);
 
@@ -132,7 +132,7 @@ public sealed class ApprovalFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "approvals/{approvalId}")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
-        var record = IsApprovalId(approvalId) ? await records.GetAsync<ApprovalState>(ApprovalService.Key(approvalId), cancellationToken) : null;
+        var record = IsApprovalId(approvalId) ? await approvals.GetAsync(approvalId, cancellationToken) : null;
         if (record is null)
         {
             return Problems.NoSuch("approval", approvalId);
@@ -143,7 +143,7 @@ public sealed class ApprovalFunctions(
             return Problems.Forbidden($"Approval {approvalId} was not routed to '{caller.Id}'.");
         }
 
-        var history = await records.HistoryAsync(record.Key, cancellationToken);
+        var history = await approvals.HistoryAsync(approvalId, cancellationToken);
         return TypedResults.Ok(ApprovalResponses.ToResponse(record, history, caller.Principal, registry, time.GetUtcNow(), approvals.Calendar, approvals.IsKnownIndustry));
     }
 
@@ -292,7 +292,7 @@ public sealed class ApprovalFunctions(
     /// </summary>
     private async Task<ProblemHttpResult?> RefuseAsync(string approvalId, Caller caller, CancellationToken cancellationToken)
     {
-        if (!IsApprovalId(approvalId) || await records.GetAsync<ApprovalState>(ApprovalService.Key(approvalId), cancellationToken) is not { } record)
+        if (!IsApprovalId(approvalId) || await approvals.GetAsync(approvalId, cancellationToken) is not { } record)
         {
             return Problems.NoSuch("approval", approvalId);
         }
