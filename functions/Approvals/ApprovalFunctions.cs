@@ -16,7 +16,7 @@ namespace Integration.Functions.Approvals;
 
 /// <summary>Approval sync and claim (审管互动): push, pull, claim, decline, assign, and the listings.</summary>
 public sealed class ApprovalFunctions(
-    ApprovalService approvals, ApprovalIndex index, RecordStore records, ApprovalQuarantine quarantine, ApprovalPull pull, PrincipalRegistry registry, TimeProvider time)
+    ApprovalService approvals, ApprovalIndex index, ApprovalQuarantine quarantine, ApprovalPull pull, PrincipalRegistry registry, TimeProvider time)
 {
     public sealed record QuarantineResponse(IReadOnlyList<QuarantinedItem> Items, string? NextPageToken);
 
@@ -132,7 +132,7 @@ public sealed class ApprovalFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "approvals/{approvalId}")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
-        var record = IsApprovalId(approvalId) ? await records.GetAsync<ApprovalState>(ApprovalService.Key(approvalId), cancellationToken) : null;
+        var record = IsApprovalId(approvalId) ? await approvals.GetAsync(approvalId, cancellationToken) : null;
         if (record is null)
         {
             return Problems.NoSuch("approval", approvalId);
@@ -143,7 +143,7 @@ public sealed class ApprovalFunctions(
             return Problems.Forbidden($"Approval {approvalId} was not routed to '{caller.Id}'.");
         }
 
-        var history = await records.HistoryAsync(record.Key, cancellationToken);
+        var history = await approvals.HistoryAsync(approvalId, cancellationToken);
         return TypedResults.Ok(ApprovalResponses.ToResponse(record, history, caller.Principal, registry, time.GetUtcNow(), approvals.Calendar, approvals.IsKnownIndustry));
     }
 
@@ -155,9 +155,9 @@ public sealed class ApprovalFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{approvalId}/claim")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
-        if (!IsApprovalId(approvalId))
+        if (await RefuseAsync(approvalId, caller, cancellationToken) is { } refused)
         {
-            return Problems.NoSuch("approval", approvalId);
+            return refused;
         }
 
         return ToResult(await approvals.ClaimAsync(approvalId, caller.Id, cancellationToken), approvalId);
@@ -171,6 +171,11 @@ public sealed class ApprovalFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{approvalId}/decline")] HttpRequest request, string approvalId, CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
+        if (await RefuseAsync(approvalId, caller, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
@@ -182,11 +187,6 @@ public sealed class ApprovalFunctions(
         if (!errors.IsEmpty || reason is null)
         {
             return Problems.Validation(errors);
-        }
-
-        if (!IsApprovalId(approvalId))
-        {
-            return Problems.NoSuch("approval", approvalId);
         }
 
         return ToResult(await approvals.DeclineAsync(approvalId, caller.Id, reason, cancellationToken), approvalId);
@@ -206,6 +206,11 @@ public sealed class ApprovalFunctions(
             return Problems.Forbidden($"Only the coordinator assigns approvals; '{caller.Id}' may not.");
         }
 
+        if (await RefuseAsync(approvalId, caller, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
@@ -222,11 +227,6 @@ public sealed class ApprovalFunctions(
         if (!errors.IsEmpty || department is null)
         {
             return Problems.Validation(errors);
-        }
-
-        if (!IsApprovalId(approvalId))
-        {
-            return Problems.NoSuch("approval", approvalId);
         }
 
         return ToResult(await approvals.AssignAsync(approvalId, caller.Id, department, cancellationToken), approvalId);
@@ -284,6 +284,20 @@ public sealed class ApprovalFunctions(
         return new ApprovalSummary(entry.ApprovalId, entry.Version, entry.ProjectCode, entry.ProjectName, entry.Industry, isKnownIndustry(entry.Industry), entry.RegionCode, entry.ApprovalKind,
             entry.TenderMethod, entry.ReceivedAt, entry.StatusFor(viewer, now, calendar), deadline is null ? null : ApprovalResponses.ToResponse(deadline),
             parts.Select(p => ApprovalResponses.ToSummary(p, now, calendar)).ToArray());
+    }
+
+    /// <summary>
+    /// What every approval command answers before it reads a body, as every lead command does: 404 for an
+    /// id no approval can have or that is not stored, 403 for a caller the approval does not concern.
+    /// </summary>
+    private async Task<ProblemHttpResult?> RefuseAsync(string approvalId, Caller caller, CancellationToken cancellationToken)
+    {
+        if (!IsApprovalId(approvalId) || await approvals.GetAsync(approvalId, cancellationToken) is not { } record)
+        {
+            return Problems.NoSuch("approval", approvalId);
+        }
+
+        return record.State.IsVisibleTo(caller.Principal, approvals.SourceSystem) ? null : Problems.Forbidden($"Approval {approvalId} was not routed to '{caller.Id}'.");
     }
 
     private static bool IsApprovalId(string approvalId) => ApprovalReader.IsValidId(approvalId);

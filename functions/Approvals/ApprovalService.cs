@@ -89,6 +89,12 @@ public sealed class ApprovalService(
     public Task<CommandResult> AssignAsync(string approvalId, string coordinator, string department, CancellationToken cancellationToken = default) =>
         CommandAsync(approvalId, coordinator, (state, now) => ApprovalMachine.Assign(state, department, now, Policy), cancellationToken);
 
+    public Task<Record<ApprovalState>?> GetAsync(string approvalId, CancellationToken cancellationToken) =>
+        records.GetAsync<ApprovalState>(Key(approvalId), cancellationToken);
+
+    public Task<IReadOnlyList<Domain.Audit.AuditEntry>> HistoryAsync(string approvalId, CancellationToken cancellationToken) =>
+        records.HistoryAsync(Key(approvalId), cancellationToken);
+
     /// <summary>A claim clock came due: reminds or warns, unless the part was claimed or declined meanwhile.</summary>
     /// <returns>True when the approval changed (the deadline fired).</returns>
     public async Task<bool> OnDeadlineAsync(DeadlineDue due, CancellationToken cancellationToken)

@@ -37,6 +37,8 @@ public sealed class InputHardeningTests(InputHardeningTests.Platform platform) :
     {
         platform.SetTime(LeadPlatform.Start);
         (await platform.PostAsync("trading-center", "/api/leads", LeadPlatform.Lead("hardening-surrogate"))).EnsureSuccessStatusCode();
+        // Commands are refused for a record that does not exist (404) before their body is read, so the body check needs one that does.
+        (await platform.PushAsync(ApprovalData.Valid("A-1"))).EnsureSuccessStatusCode();
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
         var response = await platform.ClientFor(principal).PostAsync(path, content, Ct);
         var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);

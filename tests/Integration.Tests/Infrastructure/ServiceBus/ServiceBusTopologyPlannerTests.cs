@@ -36,7 +36,7 @@ public sealed class ServiceBusTopologyPlannerTests
 
         Assert.Empty(plan.Conflicts);
         var topics = plan.Operations.OfType<CreateTopic>().Select(c => c.Options).ToArray();
-        Assert.Equal(["approvals", "approval-feedback", "leads", "lead-feedback", "coordination-reports"], topics.Select(t => t.Name));
+        Assert.Equal(["approvals", "approval-feedback", "leads", "lead-feedback", "enforcement", "coordination-reports"], topics.Select(t => t.Name));
         Assert.All(topics, topic =>
         {
             Assert.True(topic.RequiresDuplicateDetection);
