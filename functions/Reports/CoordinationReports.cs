@@ -46,6 +46,9 @@ public sealed class CoordinationReports(
     public const string DepartmentProperty = "department";
     public const string ContentTable = "CoordinationReports";
 
+    /// <summary>About 100 bytes each: a message stays well under 64 KB.</summary>
+    public const int MaxOverdueItemsInMessage = 200;
+
     public static RecordKey Key(string period) => new(Kind, period);
 
     public static string Link(string period, int version) => $"/api/reports/coordination/{period}?version={version.ToString(CultureInfo.InvariantCulture)}";
@@ -263,7 +266,11 @@ public sealed class CoordinationReports(
             asOf = content.AsOf,
             sha256,
             link = Link(content.Period, content.Version),
-            department = section,
+
+            // The message carries the department's section, never the whole report; a long list of late items is cut
+            // (the link has all of them), so a message stays far below Service Bus's 256 KB (64 KB on the standard tier).
+            department = section with { OverdueItems = section.OverdueItems.Take(MaxOverdueItemsInMessage).ToArray() },
+            overdueItemsInReport = section.OverdueItems.Count,
         },
         new Dictionary<string, string> { [DepartmentProperty] = section.Department, ["period"] = content.Period },
         MessageId: MessageId(content.Period, content.Version, section.Department));

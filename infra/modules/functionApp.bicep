@@ -88,6 +88,9 @@ var appSettings = {
   Durable__OutboxSweepSchedule: '30 * * * * *'
   Connectors__ApprovalSystem__Schedule: '0 */5 * * * *'
   Durable__PurgeSchedule: '0 30 3 * * *'
+  // The coordination report on the period just ended: 08:00 of the host's zone on the first day of a quarter.
+  // In UTC that is 16:00 in China, still the first day there, so it reports on the same period.
+  Reports__Schedule: '0 0 8 1 1,4,7,10 *'
 }
 
 // Flex Consumption takes the runtime from functionAppConfig and rejects these settings; the other plans need them.
