@@ -1,7 +1,12 @@
 namespace Integration.Functions.Reports;
 
 /// <summary>One stored version of a period's report: its content is found by <see cref="Sha256"/>.</summary>
-public sealed record ReportVersion(int Version, string Sha256, DateTimeOffset GeneratedAt, DateTimeOffset AsOf, bool Partial, int? Supersedes, string RequestedBy, int Chunks);
+public sealed record ReportVersion(
+    int Version, string Sha256, DateTimeOffset GeneratedAt, DateTimeOffset AsOf, bool Partial, int? Supersedes, string RequestedBy, int Chunks,
+    DateOnly? AckFrom = null, int AckWorkingDays = 0);
+
+/// <summary>A department's acknowledgement of a version (签收), with the agenda items it submits for the meeting.</summary>
+public sealed record ReportAcknowledgement(int Version, string Department, DateTimeOffset At, bool Late, int WorkingDaysLate, IReadOnlyList<string> Agenda);
 
 /// <summary>The record of a period's coordination reports (kind <c>coordination-report</c>, id = the period): its versions.</summary>
 public sealed record CoordinationReportState
@@ -9,6 +14,11 @@ public sealed record CoordinationReportState
     public required string Period { get; init; }
 
     public IReadOnlyList<ReportVersion> Versions { get; init; } = [];
+
+    public IReadOnlyList<ReportAcknowledgement> Acknowledgements { get; init; } = [];
+
+    public ReportAcknowledgement? AcknowledgementOf(int version, string department) =>
+        Acknowledgements.FirstOrDefault(a => a.Version == version && a.Department == department);
 
     public ReportVersion? Latest => Versions.Count == 0 ? null : Versions[^1];
 }

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integration.Domain.Identity;
+using Integration.Domain.Kernel;
+using Integration.Domain.Leads;
 using Integration.Domain.Reports;
 using Integration.Domain.Storage;
 using Integration.Functions.Approvals;
@@ -31,13 +33,21 @@ public sealed class CoordinationReports(
     CalendarSource calendar,
     PrincipalRegistry registry,
     IOptions<ReportOptions> options,
+    WorkingDayDeadlines deadlines,
     TimeProvider time)
 {
+    public const string AckReminder = "ack-reminder";
+    public const string AckDue = "ack-due";
+    public const string AckReminderAction = "coordination-report.ack-reminder";
+    public const string AckOverdueAction = "coordination-report.ack-overdue";
     public const string Kind = "coordination-report";
     public const string Topic = "coordination-reports";
     public const string Subject = "coordination.report";
     public const string DepartmentProperty = "department";
     public const string ContentTable = "CoordinationReports";
+
+    /// <summary>About 100 bytes each: a message stays well under 64 KB.</summary>
+    public const int MaxOverdueItemsInMessage = 200;
 
     public static RecordKey Key(string period) => new(Kind, period);
 
@@ -98,7 +108,9 @@ public sealed class CoordinationReports(
         var json = JsonSerializer.Serialize(content, RecordJson.Options);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
         var chunks = await StoreContentAsync(period.Name, sha256, json, cancellationToken);
-        var version = new ReportVersion(number, sha256, time.GetUtcNow(), content.AsOf, content.Partial, previous?.Version, requestedBy, chunks);
+        var generatedAt = time.GetUtcNow();
+        var ackDays = options.Value.AckWorkingDays;
+        var version = new ReportVersion(number, sha256, generatedAt, content.AsOf, content.Partial, previous?.Version, requestedBy, chunks, ChinaTime.DateOf(generatedAt), ackDays);
 
         Change<CoordinationReportState> ChangeFor(CoordinationReportState state) => new()
         {
@@ -107,6 +119,13 @@ public sealed class CoordinationReports(
             Principal = requestedBy,
             Details = new { period = period.Name, version = number, sha256, partial = content.Partial, asOf = content.AsOf, supersedes = previous?.Version },
             Messages = content.Departments.Select(section => Message(content, section, sha256)).ToList(),
+
+            // Each version restarts the acknowledgement clock: a reminder at the start of its last working day, then the warning.
+            Schedule =
+            [
+                deadlines.Schedule(AckReminder, AckReminderAction, generatedAt, ackDays, DeadlineAnchor.StartOfLastDay),
+                deadlines.Schedule(AckDue, AckOverdueAction, generatedAt, ackDays),
+            ],
         };
 
         try
@@ -125,6 +144,87 @@ public sealed class CoordinationReports(
             return (await ReadAsync(period.Name, current!.State.Latest!, cancellationToken), false);
         }
     }
+
+    /// <summary>
+    /// A department acknowledges a version (the latest when <paramref name="version"/> is null), late or not, with agenda
+    /// items for the meeting. Null when the period or version has no report; Changed is false for a repeat.
+    /// </summary>
+    public async Task<(ReportAcknowledgement? Acknowledgement, bool Changed)> AcknowledgeAsync(
+        string period, int? version, string department, IReadOnlyList<string> agenda, CancellationToken cancellationToken)
+    {
+        var key = Key(period);
+        if (await records.GetAsync<CoordinationReportState>(key, cancellationToken) is not { } existing)
+        {
+            return (null, false);
+        }
+
+        var committed = await records.UpdateAsync<CoordinationReportState>(key, current =>
+        {
+            var target = version is null ? current.State.Latest : current.State.Versions.FirstOrDefault(v => v.Version == version);
+            if (target is null || current.State.AcknowledgementOf(target.Version, department) is not null)
+            {
+                return null;
+            }
+
+            var now = time.GetUtcNow();
+            var lateness = target.AckFrom is { } from ? LeadClocks.Measure(calendar.Current, new ClockBasis(from, target.AckWorkingDays), now) : Lateness.OnTime;
+            var ack = new ReportAcknowledgement(target.Version, department, now, lateness.Late, lateness.WorkingDaysLate, agenda);
+            return new Change<CoordinationReportState>
+            {
+                State = current.State with { Acknowledgements = [.. current.State.Acknowledgements, ack] },
+                Action = "coordination-report.acknowledged",
+                Principal = department,
+                Details = ack,
+            };
+        }, cancellationToken);
+
+        var state = committed.Record.State;
+        var acked = version is null ? state.Latest : state.Versions.FirstOrDefault(v => v.Version == version);
+        return acked is null ? (null, false) : (state.AcknowledgementOf(acked.Version, department), committed.Changed);
+    }
+
+    /// <summary>The acknowledgement clock of the latest version: a reminder to each department yet to acknowledge, then a warning to them and ndrc.</summary>
+    public async Task<bool> OnDeadlineAsync(DeadlineDue due, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(due);
+        var result = await records.UpdateAsync<CoordinationReportState>(due.Key, current =>
+        {
+            if (!due.IsCurrentFor(current) || current.State.Latest is not { } latest)
+            {
+                return null;
+            }
+
+            var missing = registry.All.Where(p => p.Has(PrincipalRole.Department)).Select(p => p.Id).Order(StringComparer.Ordinal)
+                .Where(d => current.State.AcknowledgementOf(latest.Version, d) is null).ToArray();
+            var overdue = due.Action == AckOverdueAction;
+            var subject = overdue ? "coordination.ack-overdue" : "coordination.ack-reminder";
+            var messages = missing.Select(d => Notice(subject, current.State.Period, latest.Version, d, [d])).ToList();
+
+            // The coordinator also gets the list of every department that let the clock run out.
+            var coordinator = registry.All.FirstOrDefault(p => p.Has(PrincipalRole.Coordinator))?.Id;
+            if (overdue && coordinator is not null && missing.Length > 0)
+            {
+                messages.Add(Notice(subject, current.State.Period, latest.Version, coordinator, missing));
+            }
+
+            return new Change<CoordinationReportState>
+            {
+                State = current.State,
+                Action = overdue ? AckOverdueAction : AckReminderAction,
+                Principal = "system:deadline",
+                Details = new { version = latest.Version, departments = missing },
+                Messages = messages,
+                Fired = [due.Deadline],
+            };
+        }, cancellationToken);
+        return result.Changed;
+    }
+
+    private static OutboundMessage Notice(string subject, string period, int version, string to, IReadOnlyList<string> departments) => new(
+        Topic,
+        subject,
+        new { period, version, link = Link(period, version), departments },
+        new Dictionary<string, string> { [DepartmentProperty] = to, ["period"] = period });
 
     /// <summary>The report's content from the indexes, as of the period's end or now while the period runs.</summary>
     public async Task<ReportContent> ComputeAsync(ReportPeriod period, int version, int? supersedes, CancellationToken cancellationToken)
@@ -166,7 +266,11 @@ public sealed class CoordinationReports(
             asOf = content.AsOf,
             sha256,
             link = Link(content.Period, content.Version),
-            department = section,
+
+            // The message carries the department's section, never the whole report; a long list of late items is cut
+            // (the link has all of them), so a message stays far below Service Bus's 256 KB (64 KB on the standard tier).
+            department = section with { OverdueItems = section.OverdueItems.Take(MaxOverdueItemsInMessage).ToArray() },
+            overdueItemsInReport = section.OverdueItems.Count,
         },
         new Dictionary<string, string> { [DepartmentProperty] = section.Department, ["period"] = content.Period },
         MessageId: MessageId(content.Period, content.Version, section.Department));

@@ -67,6 +67,78 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
             : TypedResults.Ok(report.Body);
     }
 
+    public sealed record AcknowledgementResponse(string Period, string Outcome, ReportAcknowledgement Acknowledgement);
+
+    [Function("reports-coordination-ack")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Reports")]
+    [EndpointSummary("A department acknowledges a period's report (the latest version, or version), with agenda items for the meeting")]
+    public async Task<Results<Ok<AcknowledgementResponse>, ProblemHttpResult>> Acknowledge(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/coordination/{period}/ack")] HttpRequest request, string period, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        var errors = new FieldErrors();
+        var (parsed, problem) = ReportPeriod.Parse(period);
+        if (problem is not null)
+        {
+            errors.Add("period", problem);
+        }
+
+        if (await RequestBody.ReadJsonAsync(request, errors, cancellationToken) is not { } body)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var f = new JsonFields(body, errors);
+        var version = (int?)f.Integer("version", 1, int.MaxValue, required: false);
+        var agenda = AgendaItems(body, errors);
+        if (!errors.IsEmpty)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var (ack, changed) = await reports.AcknowledgeAsync(parsed!.Name, version, caller.Id, agenda, cancellationToken);
+        return ack is null
+            ? Problems.NotFound(version is null ? $"There is no coordination report for {parsed.Name}." : $"The coordination report for {parsed.Name} has no version {version}.")
+            : TypedResults.Ok(new AcknowledgementResponse(parsed.Name, changed ? "acknowledged" : "unchanged", ack));
+    }
+
+    /// <summary>Optional <c>agenda</c>: at most 20 items the department asks the meeting to discuss, each one visible text.</summary>
+    private static List<string> AgendaItems(System.Text.Json.JsonElement body, FieldErrors errors)
+    {
+        var items = new List<string>();
+        if (body.ValueKind != System.Text.Json.JsonValueKind.Object || !body.TryGetProperty("agenda", out var list) || list.ValueKind == System.Text.Json.JsonValueKind.Null)
+        {
+            return items;
+        }
+
+        if (list.ValueKind != System.Text.Json.JsonValueKind.Array || list.GetArrayLength() > 20)
+        {
+            errors.Add("agenda", "Must be an array of at most 20 agenda items (text).");
+            return items;
+        }
+
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var path = $"agenda[{index++}]";
+            if (item.ValueKind != System.Text.Json.JsonValueKind.String || !JsonStrings.TryGet(item, out var raw))
+            {
+                errors.Add(path, $"{JsonFields.Describe(item)} is not text.");
+            }
+            else if (raw.Trim() is var text && (text.Length is 0 or > 500 || TextRules.Problem(text) is not null))
+            {
+                errors.Add(path, TextRules.Problem(text) ?? "Must hold 1 to 500 characters.");
+            }
+            else
+            {
+                items.Add(text);
+            }
+        }
+
+        return items;
+    }
+
     [Function("reports-coordination-html")]
     [Authorize]
     [Tags("Reports")]

@@ -83,12 +83,13 @@ var appSettings = {
   Azure__AuthorityHost: authorityHost
   // The Functions host resolves %Setting% timer schedules from app settings, never from appsettings.json.
   // Three run every few seconds or minutes, the same in every time zone; the nightly purge runs at 03:30
-  // of the host's zone (UTC unless configured), which does not matter for a purge; the quarterly report
-  // fires at 08:00 of the host's zone (16:00 China time under UTC), still the first day of the quarter.
+  // of the host's zone (UTC unless configured), which does not matter for a purge.
   Durable__DeadlineSweepSchedule: '*/5 * * * * *'
   Durable__OutboxSweepSchedule: '30 * * * * *'
   Connectors__ApprovalSystem__Schedule: '0 */5 * * * *'
   Durable__PurgeSchedule: '0 30 3 * * *'
+  // The coordination report on the period just ended: 08:00 of the host's zone on the first day of a quarter.
+  // In UTC that is 16:00 in China, still the first day there, so it reports on the same period.
   Reports__Schedule: '0 0 8 1 1,4,7,10 *'
   // host.json's hubName is %Durable:TaskHub%: the extension's task hub and the name the app reports are one setting.
   Durable__TaskHub: 'TenderingSupervision'

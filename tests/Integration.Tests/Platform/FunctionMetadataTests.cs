@@ -98,6 +98,7 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "reports-coordination-request: http POST /api/reports/coordination",
         "reports-coordination-get: http GET /api/reports/coordination/{period}",
         "reports-coordination-timer: timer %Reports:Schedule%",
+        "reports-coordination-ack: http POST /api/reports/coordination/{period}/ack",
         "reports-coordination-html: http GET /api/reports/coordination/{period}.html",
         "reports-coordination-xlsx: http GET /api/reports/coordination/{period}.xlsx",
     ];

@@ -224,6 +224,49 @@ public sealed class CoordinationReportTests : IDisposable
     }
 
     [Fact]
+    public async Task Departments_acknowledge_on_their_clock_with_a_reminder_and_a_warning_for_those_that_do_not()
+    {
+        platform.SetTime(China(3, 10, 10));
+        await (await platform.PostAsync("ndrc", "/api/reports/coordination", new JsonObject { ["period"] = "2026Q1" })).ReadJsonAsync(HttpStatusCode.Created);
+        foreach (var subscription in new[] { "housing", "water", "ndrc" })
+        {
+            await ReceiveAsync(subscription);
+        }
+
+        platform.SetTime(China(3, 11, 9));
+        var ack = await (await platform.PostAsync("housing", "/api/reports/coordination/2026Q1/ack", new JsonObject { ["agenda"] = new JsonArray("超期未认领项目的整改") })).ReadJsonAsync();
+        Assert.Equal("acknowledged", ack.GetProperty("outcome").GetString());
+        Assert.False(ack.GetProperty("acknowledgement").GetProperty("late").GetBoolean());
+        Assert.Equal("超期未认领项目的整改", ack.GetProperty("acknowledgement").GetProperty("agenda")[0].GetString());
+        var repeat = await (await platform.PostAsync("housing", "/api/reports/coordination/2026Q1/ack", new JsonObject())).ReadJsonAsync();
+        Assert.Equal("unchanged", repeat.GetProperty("outcome").GetString());
+        await (await platform.PostAsync("trading-center", "/api/reports/coordination/2026Q1/ack", new JsonObject())).ReadProblemAsync(HttpStatusCode.Forbidden);
+        var bad = await (await platform.PostAsync("water", "/api/reports/coordination/2026Q1/ack", new JsonObject { ["agenda"] = new JsonArray(5, " "), ["version"] = 0 })).ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["agenda[0]", "agenda[1]", "version"], bad.ErrorFields());
+        await (await platform.PostAsync("water", "/api/reports/coordination/2026Q2/ack", new JsonObject())).ReadProblemAsync(HttpStatusCode.NotFound);
+
+        // Three working days from 10 March: due at the end of Friday 13 March, reminded at its start.
+        platform.SetTime(China(3, 13, 9));
+        await platform.SweepDeadlinesAsync();
+        Assert.Single(await ReceiveAsync("water"), m => m.Subject == "coordination.ack-reminder");
+        Assert.Empty(await ReceiveAsync("housing"));
+
+        platform.SetTime(China(3, 16, 9));
+        await platform.SweepDeadlinesAsync();
+        Assert.Single(await ReceiveAsync("water"), m => m.Subject == "coordination.ack-overdue");
+        Assert.Empty(await ReceiveAsync("housing"));
+        var summary = Assert.Single(await ReceiveAsync("ndrc"), m => m.Subject == "coordination.ack-overdue" && JsonDocument.Parse(m.Body).RootElement.GetProperty("departments").GetArrayLength() > 1);
+        var late = JsonDocument.Parse(summary.Body).RootElement.GetProperty("departments").EnumerateArray().Select(d => d.GetString()).ToArray();
+        Assert.Contains("water", late);
+        Assert.DoesNotContain("housing", late);
+
+        platform.SetTime(China(3, 16, 10));
+        var lateAck = await (await platform.PostAsync("water", "/api/reports/coordination/2026Q1/ack", new JsonObject { ["version"] = 1 })).ReadJsonAsync();
+        Assert.True(lateAck.GetProperty("acknowledgement").GetProperty("late").GetBoolean());
+        Assert.Equal(1, lateAck.GetProperty("acknowledgement").GetProperty("workingDaysLate").GetInt32());
+    }
+
+    [Fact]
     public async Task The_timer_reports_once_on_the_quarter_just_ended()
     {
         await SeedAsync();
