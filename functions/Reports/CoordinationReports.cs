@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Integration.Domain.Calendar;
 using Integration.Domain.Identity;
 using Integration.Domain.Kernel;
 using Integration.Domain.Leads;
@@ -33,7 +34,6 @@ public sealed class CoordinationReports(
     CalendarSource calendar,
     PrincipalRegistry registry,
     IOptions<ReportOptions> options,
-    WorkingDayDeadlines deadlines,
     TimeProvider time)
 {
     public const string AckReminder = "ack-reminder";
@@ -123,8 +123,13 @@ public sealed class CoordinationReports(
             // Each version restarts the acknowledgement clock: a reminder at the start of its last working day, then the warning.
             Schedule =
             [
-                deadlines.Schedule(AckReminder, AckReminderAction, generatedAt, ackDays, DeadlineAnchor.StartOfLastDay),
-                deadlines.Schedule(AckDue, AckOverdueAction, generatedAt, ackDays),
+                .. WorkingDayDeadlines.Schedules(
+                [
+                    new ClockStart(AckReminder, AckReminderAction, new ClockBasis(ChinaTime.DateOf(generatedAt), ackDays), Reminder: true, Data: null),
+                    new ClockStart(AckDue, AckOverdueAction, new ClockBasis(ChinaTime.DateOf(generatedAt), ackDays), Reminder: false, Data: null),
+                ],
+                calendar.Current,
+                generatedAt),
             ],
         };
 

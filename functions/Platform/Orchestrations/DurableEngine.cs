@@ -41,6 +41,7 @@ public sealed partial class DurableEngine(
     private readonly ILogger logger = loggerFactory.CreateLogger<DurableEngine>();
     private AzuriteProcess? azurite;
     private WebApplication? sidecar;
+    private SidecarCompatibleOrchestrationService? compatible;
 
     public string TaskHub => options.Value.TaskHub;
 
@@ -98,7 +99,8 @@ public sealed partial class DurableEngine(
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, endpoint.Port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(new SidecarCompatibleOrchestrationService(service));
+        compatible = new SidecarCompatibleOrchestrationService(service);
+        builder.Services.AddSingleton<IOrchestrationService>(compatible);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         sidecar = builder.Build();
@@ -114,7 +116,8 @@ public sealed partial class DurableEngine(
             await sidecar.StopAsync(cancellationToken);
         }
 
-        if (Service is not null)
+        // A host stopped before the sidecar started the provider (a short test, a failed start) has nothing to release.
+        if (Service is not null && compatible is { Started: true })
         {
             // The sidecar stops its dispatchers without waiting; stopping the provider here releases its leases now,
             // so the next start does not wait for them to expire.

@@ -85,7 +85,14 @@ public sealed class SidecarCompatibleOrchestrationService(IOrchestrationService 
     public static IDictionary<string, string>? PlainTags(IDictionary<string, string>? tags) =>
         tags is null || tags.GetType() == typeof(Dictionary<string, string>) ? tags : new Dictionary<string, string>(tags);
 
-    public Task StartAsync() => Inner.StartAsync();
+    /// <summary>Whether the sidecar has started the provider: stopping one that never started throws inside the provider.</summary>
+    public bool Started { get; private set; }
+
+    public async Task StartAsync()
+    {
+        await Inner.StartAsync();
+        Started = true;
+    }
 
     public Task StopAsync() => Inner.StopAsync();
 

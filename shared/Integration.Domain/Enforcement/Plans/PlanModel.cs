@@ -1,8 +1,8 @@
-using Integration.Domain.Calendar;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Integration.Domain.Audit;
+using Integration.Domain.Calendar;
 using Integration.Domain.Enforcement.Draw;
 using Integration.Domain.Leads;
 

@@ -1,5 +1,5 @@
-using Integration.Domain.Calendar;
 using System.Text.Json.Nodes;
+using Integration.Domain.Calendar;
 using Integration.Domain.Enforcement.Draw;
 using Integration.Domain.Enforcement.Plans;
 using Integration.Domain.Kernel;

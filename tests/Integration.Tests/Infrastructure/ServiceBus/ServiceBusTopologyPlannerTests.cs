@@ -48,6 +48,7 @@ public sealed class ServiceBusTopologyPlannerTests
         Assert.Equal(
             ["approvals/housing", "approvals/ndrc", "approvals/police", "approval-feedback/approval-system", "leads/ndrc", "leads/housing", "leads/police",
              "lead-feedback/approval-system", "lead-feedback/trading-center",
+             "enforcement/ndrc", "enforcement/housing", "enforcement/police",
              "coordination-reports/housing", "coordination-reports/ndrc", "coordination-reports/police"],
             subscriptions.Select(s => $"{s.Options.TopicName}/{s.Options.SubscriptionName}"));
         Assert.All(subscriptions, s =>
