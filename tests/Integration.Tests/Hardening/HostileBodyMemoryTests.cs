@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Integration.Tests.Support;
 
@@ -24,6 +25,13 @@ public sealed class HostileBodyMemoryTests
     {
         await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off" }, Ct);
         var bodies = HostileBodies.All(HostileBodyBytes);
+
+        // A command on an approval that does not exist is answered 404 before its body is read: the declined one must exist.
+        using (var system = app.Client("dev-approval-system", TimeSpan.FromSeconds(30)))
+        {
+            using var pushed = await system.PostAsJsonAsync("/api/approvals", Approvals.ApprovalData.Valid("WH-MEM-0001"), Ct);
+            Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
+        }
 
         // Warm-up: the same requests with small bodies, so the baseline includes what any request costs the first time.
         var small = HostileBodies.All(200 * 1024);
