@@ -117,7 +117,7 @@ public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) 
     }
 
     /// <summary>The built function app (<c>dotnet Integration.Functions.dll</c>) on a free loopback port.</summary>
-    private sealed class AppProcess : IDisposable
+    internal sealed class AppProcess : IDisposable
     {
         private readonly Process process;
         private readonly Queue<string> tail = new();
