@@ -54,7 +54,7 @@ public sealed class MessagingCompositionTests
         Assert.NotNull(platform.Services.GetRequiredService<TokenCredential>());
 
         Assert.Equal(
-            ["approvals", "approval-feedback", "leads", "lead-feedback"],
+            ["approvals", "approval-feedback", "leads", "lead-feedback", "enforcement"],
             platform.Services.GetRequiredService<ServiceBusTopology>().Topology.Topics.Select(t => t.Name));
         Assert.DoesNotContain(platform.Services.GetServices<IHostedService>(), s => s.GetType().Name == "ServiceBusTopologyStartup");
         Assert.Equal(HttpStatusCode.OK, (await platform.CreateClient().GetAsync("/api/health", Cancellation)).StatusCode);

@@ -36,7 +36,7 @@ public sealed class ServiceBusTopologyPlannerTests
 
         Assert.Empty(plan.Conflicts);
         var topics = plan.Operations.OfType<CreateTopic>().Select(c => c.Options).ToArray();
-        Assert.Equal(["approvals", "approval-feedback", "leads", "lead-feedback"], topics.Select(t => t.Name));
+        Assert.Equal(["approvals", "approval-feedback", "leads", "lead-feedback", "enforcement"], topics.Select(t => t.Name));
         Assert.All(topics, topic =>
         {
             Assert.True(topic.RequiresDuplicateDetection);
@@ -47,7 +47,7 @@ public sealed class ServiceBusTopologyPlannerTests
         var subscriptions = plan.Operations.OfType<CreateSubscription>().ToArray();
         Assert.Equal(
             ["approvals/housing", "approvals/ndrc", "approvals/police", "approval-feedback/approval-system", "leads/ndrc", "leads/housing", "leads/police",
-             "lead-feedback/approval-system", "lead-feedback/trading-center"],
+             "lead-feedback/approval-system", "lead-feedback/trading-center", "enforcement/ndrc", "enforcement/housing", "enforcement/police"],
             subscriptions.Select(s => $"{s.Options.TopicName}/{s.Options.SubscriptionName}"));
         Assert.All(subscriptions, s =>
         {
