@@ -7,7 +7,8 @@ namespace Integration.Functions.Enforcement;
 /// At start-up, starts the orchestration of every open plan that has none: a process killed between a plan's commit
 /// and its orchestration's start leaves the plan without one. Starting is idempotent (instance id = plan id).
 /// </summary>
-public sealed class PlanOrchestrationRecovery(Orchestrations orchestrations, PlanIndex index, PlanProgress progress, ILogger<PlanOrchestrationRecovery> logger) : BackgroundService
+public sealed class PlanOrchestrationRecovery(
+    Orchestrations orchestrations, PlanIndex index, PlanProgress progress, IHostApplicationLifetime lifetime, ILogger<PlanOrchestrationRecovery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,12 +17,21 @@ public sealed class PlanOrchestrationRecovery(Orchestrations orchestrations, Pla
             return;
         }
 
+        // The engine is a hosted service too: the client is touched only once every hosted service has started,
+        // since reaching the sidecar while the engine starts left the engine half-started.
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            await started.Task;
+        }
+
         for (var attempt = 1; attempt <= 10 && !stoppingToken.IsCancellationRequested; attempt++)
         {
             try
             {
                 var client = orchestrations.Client;
-                // Fails while the engine is still starting (it starts after this service), so the loop waits for it.
+                // Fails while the sidecar is not yet reachable, so the loop waits for it.
                 await client.GetInstanceAsync(PlanOrchestration.Name + "-readiness", stoppingToken);
                 await foreach (var plan in index.ReadAsync(PlanIndex.AllPartition, null, stoppingToken))
                 {

@@ -83,7 +83,7 @@ public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) 
     private static string? Status(JsonElement detail) => detail.GetProperty("status").GetString();
 
     private static string? Step(JsonElement detail) =>
-        detail.GetProperty("customStatus") is { ValueKind: JsonValueKind.Object } s ? s.GetProperty("Step").GetString() : null;
+        detail.GetProperty("customStatus") is { ValueKind: JsonValueKind.Object } s ? (s.TryGetProperty("Step", out var step) ? step.GetString() : s.GetRawText()) : null;
 
     private SqliteTableStore Store() => new(new SqliteDatabase(Path.Combine(dataPath, "integration.db")), TimeProvider.System);
 
@@ -117,7 +117,7 @@ public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) 
     }
 
     /// <summary>The built function app (<c>dotnet Integration.Functions.dll</c>) on a free loopback port.</summary>
-    private sealed class AppProcess : IDisposable
+    internal sealed class AppProcess : IDisposable
     {
         private readonly Process process;
         private readonly Queue<string> tail = new();
