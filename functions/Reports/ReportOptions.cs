@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Integration.Domain.Reports;
 
 namespace Integration.Functions.Reports;
@@ -6,13 +7,18 @@ public sealed class ReportOptions
 {
     public const string Section = "Reports";
 
+    private const string Key = Section + ":";
+
     /// <summary>Departments whose on-time rate is below this are named in the report (通报).</summary>
+    [Range(typeof(decimal), "0", "1", ParseLimitsInInvariantCulture = true, ErrorMessage = Key + nameof(NamedBelowRate) + " must be from {1} to {2}.")]
     public decimal NamedBelowRate { get; set; } = 0.9m;
 
     /// <summary>Working days each department has to acknowledge a report, counted from the day it was generated.</summary>
+    [Range(1, 60, ErrorMessage = Key + nameof(AckWorkingDays) + " must be from {1} to {2}.")]
     public int AckWorkingDays { get; set; } = 3;
 
     /// <summary><c>quarter</c>, <c>half-year</c> or <c>two-month</c>.</summary>
+    [AllowedValues("quarter", "half-year", "two-month", ErrorMessage = Key + nameof(Period) + " must be one of: quarter, half-year, two-month.")]
     public string Period { get; set; } = "quarter";
 
     public ReportCadence Cadence => Period switch

@@ -21,6 +21,27 @@ public sealed class AzureIdentityOptions
     public string? ManagedIdentityClientId { get; set; }
 }
 
+/// <summary>Checks the <c>Azure</c> section at start-up, naming each bad key.</summary>
+public sealed class AzureIdentityOptionsValidation : IValidateOptions<AzureIdentityOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AzureIdentityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (!string.IsNullOrWhiteSpace(options.AuthorityHost) && !AzureCredentials.IsHttpsUri(options.AuthorityHost))
+        {
+            failures.Add($"{AzureCredentials.AuthorityHostKey} must be an absolute https URI, such as https://login.chinacloudapi.cn.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ManagedIdentityClientId) && !Guid.TryParse(options.ManagedIdentityClientId, out _))
+        {
+            failures.Add($"{AzureCredentials.ManagedIdentityClientIdKey} must be the client id (a GUID) of a user-assigned managed identity.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
 /// <summary>
 /// One <see cref="DefaultAzureCredential"/> for every Azure adapter of the app: managed identity on Azure, a developer's
 /// Azure CLI or Visual Studio sign-in on a workstation. Registered once as <see cref="TokenCredential"/> and as the
@@ -46,9 +67,8 @@ public static class AzureCredentials
 
         services.AddOptions<AzureIdentityOptions>()
             .Bind(configuration.GetSection(AzureIdentityOptions.Section))
-            .Validate(o => string.IsNullOrWhiteSpace(o.AuthorityHost) || IsHttpsUri(o.AuthorityHost), $"{AuthorityHostKey} must be an absolute https URI, such as https://login.chinacloudapi.cn.")
-            .Validate(o => string.IsNullOrWhiteSpace(o.ManagedIdentityClientId) || Guid.TryParse(o.ManagedIdentityClientId, out _), $"{ManagedIdentityClientIdKey} must be the client id (a GUID) of a user-assigned managed identity.")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureIdentityOptions>, AzureIdentityOptionsValidation>());
         services.TryAddSingleton<TokenCredential>(provider => Create(provider.GetRequiredService<IOptions<AzureIdentityOptions>>().Value));
         services.AddAzureClients(clients => clients.UseCredential(provider => provider.GetRequiredService<TokenCredential>()));
         return services;

@@ -28,6 +28,9 @@ public sealed class OptionsValidationTests
     [InlineData("Timers:PastDueAfter", "2.00:00:00", "Timers:PastDueAfter must be from")]
     [InlineData("Identity:ApiKeys:mayor:0", "0000000000000000000000000000000000000000000000000000000000000000", "Identity:ApiKeys names 'mayor'")]
     [InlineData("Identity:ApiKeys:housing:0", "not-a-hash", "Identity:ApiKeys:housing holds 'not-a-hash', which is not a SHA-256 hex digest")]
+    [InlineData("Reports:NamedBelowRate", "1.5", "Reports:NamedBelowRate must be from 0 to 1")]
+    [InlineData("Reports:AckWorkingDays", "0", "Reports:AckWorkingDays must be from 1 to 60")]
+    [InlineData("Reports:Period", "weekly", "Reports:Period must be one of: quarter, half-year, two-month")]
     [InlineData("Storage:Provider", "Floppy", "Storage:Provider")]
     [InlineData("Messaging:Provider", "Pigeon", "Messaging:Provider")]
     public void A_bad_value_stops_the_app_naming_its_key(string key, string value, string expected)
