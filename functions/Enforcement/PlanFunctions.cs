@@ -23,8 +23,6 @@ namespace Integration.Functions.Enforcement;
 /// </summary>
 public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
 
     private delegate PlanDecision Command(PlanState state, Caller caller, JsonElement body, DateTimeOffset now, WorkingDayCalendar calendar, PlanService plans);
 
@@ -32,18 +30,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
     public static IReadOnlyList<TopicDefinition> Topics(PrincipalRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        return
-        [
-            new TopicDefinition
-            {
-                Name = PlanService.Topic,
-                Subscriptions = registry.All.Where(p => p.Has(PrincipalRole.Department)).Select(p => new SubscriptionDefinition
-                {
-                    Name = p.Id,
-                    Filters = [CorrelationFilter.Property(PlanService.DepartmentProperty, p.Id)],
-                }).ToArray(),
-            },
-        ];
+        return [TopicDefinition.PerPrincipal(PlanService.Topic, registry.All.Where(p => p.Has(PrincipalRole.Department)))];
     }
 
     [Function("plan-create")]
@@ -56,7 +43,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
         CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
-        var (body, invalid) = await ReadAsync(request, cancellationToken);
+        var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
@@ -275,11 +262,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
             errors.Add("status", $"{TextRules.Echo(status)} is not one of: {string.Join(", ", PlanNames.Stages)}.");
         }
 
-        var size = DefaultPageSize;
-        if (pageSize is not null && (!int.TryParse(pageSize, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > MaxPageSize))
-        {
-            errors.Add("pageSize", $"{TextRules.Echo(pageSize)} is not a whole number from 1 to {MaxPageSize}.");
-        }
+        var size = PageSize.Read(pageSize, errors);
 
         if (!errors.IsEmpty)
         {
@@ -325,7 +308,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
         JsonElement body = default;
         if (readBody)
         {
-            var (json, invalid) = await ReadAsync(request, cancellationToken);
+            var (json, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
             if (invalid is not null)
             {
                 return invalid;
@@ -364,13 +347,6 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
 
     private static ProblemHttpResult NotYet(PlanState state, string what) =>
         Problems.Conflict($"Plan {state.PlanId} {what}.", new Dictionary<string, object?> { ["planId"] = state.PlanId, ["state"] = PlanNames.Of(state.Stage) });
-
-    private static async Task<(JsonElement Body, ProblemHttpResult? Invalid)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var errors = new FieldErrors();
-        var body = await RequestBody.ReadJsonAsync(request, errors, cancellationToken);
-        return body is { } json ? (json, null) : (default, Problems.Validation(errors));
-    }
 
     /// <summary>A conflict names the plan's stage only to a party: anyone else reusing an id learns that it is taken.</summary>
     private static ProblemHttpResult Problem(PlanRejection rejection, Record<PlanState>? record, Caller caller) => rejection.Kind switch
