@@ -25,6 +25,7 @@ internal static class BenchmarkSuites
         new ApprovalPullSuite(),
         new DrawSuite(),
         new OrchestrationSuite(),
+        new EnforcementPlanSuite(),
         new HostileBodySuite(),
     ];
 }
