@@ -11,6 +11,7 @@ using Integration.Domain.Reports;
 using Integration.Domain.Storage;
 using Integration.Functions.Approvals;
 using Integration.Functions.Calendar;
+using Integration.Functions.Enforcement;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform.Records;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ namespace Integration.Functions.Reports;
 public sealed record StoredReport(ReportVersion Version, JsonObject Body, ReportContent Content);
 
 /// <summary>
-/// Coordination reports (协调会商通报): computed from the approval and lead listing indexes, stored once per period and
+/// Coordination reports (协调会商通报): computed from the approval, lead and plan listing indexes, stored once per period and
 /// version with the SHA-256 of their content, and fanned out as one <c>coordination.report</c> message per department
 /// on topic <c>coordination-reports</c>, committed with the version (outbox), MessageId
 /// <c>report:{period}:v{version}:{department}</c>.
@@ -31,6 +32,7 @@ public sealed class CoordinationReports(
     ITableStore store,
     ApprovalIndex approvals,
     LeadIndex leads,
+    PlanIndex plans,
     CalendarSource calendar,
     PrincipalRegistry registry,
     IOptions<ReportOptions> options,
@@ -255,6 +257,11 @@ public sealed class CoordinationReports(
         await foreach (var lead in leads.ReadAsync(LeadIndex.AllPartition, null, cancellationToken))
         {
             calculator.AddLead(lead);
+        }
+
+        await foreach (var (plan, tasks) in plans.ReadWithTaskFactsAsync(cancellationToken))
+        {
+            calculator.AddPlan(plan, tasks);
         }
 
         return calculator.Build(version, supersedes, partial, options.Value.NamedBelowRate);

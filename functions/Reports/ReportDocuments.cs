@@ -27,6 +27,14 @@ public static class ReportDocuments
         ("feedbackOnTime 按时反馈", l => l.FeedbackOnTime), ("open 未办结", l => l.Open),
     ];
 
+    private static readonly (string Name, Func<EnforcementCounts, int> Value)[] EnforcementRows =
+    [
+        ("plansInitiated 发起计划", e => e.PlansInitiated), ("plansParticipated 参与计划", e => e.PlansParticipated),
+        ("tasksAssigned 分派任务", e => e.TasksAssigned), ("tasksCompleted 完成任务", e => e.TasksCompleted),
+        ("tasksCompletedOnTime 按时完成", e => e.TasksCompletedOnTime), ("tasksOverdue 超期未完成", e => e.TasksOverdue),
+        ("published 已公示", e => e.Published), ("publishedOnTime 按时公示", e => e.PublishedOnTime), ("publicationOverdue 超期未公示", e => e.PublicationOverdue),
+    ];
+
     /// <summary>A page in Chinese for printing: the municipality's figures, a bar per department's on-time rate, the named departments and what is late.</summary>
     public static string Html(StoredReport report, PrincipalRegistry registry)
     {
@@ -58,6 +66,12 @@ public static class ReportDocuments
             html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(c.Municipality.Leads)).Append("</td></tr>");
         }
 
+        html.Append("</table><table><tr><th>联合执法</th><th>数量</th></tr>");
+        foreach (var (name, value) in EnforcementRows)
+        {
+            html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(c.Municipality.Enforcement)).Append("</td></tr>");
+        }
+
         html.Append("</table><p>全市按时办理率：").Append(Percent(c.Municipality.OnTimeRate)).Append("</p>");
         html.Append("<h2>各部门按时办理率</h2><table><tr><th>部门</th><th>按时办理率</th><th></th></tr>");
         foreach (var d in c.Departments.Where(d => d.OnTimeRate is not null))
@@ -76,14 +90,18 @@ public static class ReportDocuments
         {
             foreach (var item in d.OverdueItems)
             {
-                html.Append("<tr><td>").Append(Name(d.Department)).Append("</td><td>").Append(item.Kind == "approval" ? "审批" : "线索").Append("</td><td>").Append(E(item.Id))
-                    .Append("</td><td>").Append(item.Step == "claim" ? "认领" : "反馈").Append("</td><td>").Append(D(item.Deadline)).Append("</td><td>")
+                html.Append("<tr><td>").Append(Name(d.Department)).Append("</td><td>").Append(KindName(item.Kind)).Append("</td><td>").Append(E(item.Id))
+                    .Append("</td><td>").Append(StepName(item.Step)).Append("</td><td>").Append(D(item.Deadline)).Append("</td><td>")
                     .Append(item.WorkingDaysLate.ToString(CultureInfo.InvariantCulture)).Append("</td></tr>");
             }
         }
 
         return html.Append("</table></body></html>").ToString();
     }
+
+    private static string KindName(string kind) => kind switch { "approval" => "审批", "lead" => "线索", "task" => "检查任务", _ => "执法计划" };
+
+    private static string StepName(string step) => step switch { "claim" => "认领", "feedback" => "反馈", "result" => "录入结果", _ => "公示" };
 
     /// <summary>One sheet for the municipality and one per department.</summary>
     public static byte[] Workbook(StoredReport report)
@@ -101,11 +119,11 @@ public static class ReportDocuments
                 new object?[] { "period", c.Period }, new object?[] { "version", c.Version }, new object?[] { "partial", c.Partial ? "true" : "false" },
                 new object?[] { "asOf", c.AsOf.ToString("O", CultureInfo.InvariantCulture) }, new object?[] { "sha256", report.Version.Sha256 },
             };
-            AddSheet(workbook, sheets, "municipality", [.. header, .. Figures(c.Municipality.Approvals, c.Municipality.Leads, c.Municipality.OnTimeRate)]);
+            AddSheet(workbook, sheets, "municipality", [.. header, .. Figures(c.Municipality.Approvals, c.Municipality.Leads, c.Municipality.Enforcement, c.Municipality.OnTimeRate)]);
             foreach (var d in c.Departments)
             {
                 var rows = new List<object?[]>(header) { new object?[] { "department", d.Department } };
-                rows.AddRange(Figures(d.Approvals, d.Leads, d.OnTimeRate));
+                rows.AddRange(Figures(d.Approvals, d.Leads, d.Enforcement, d.OnTimeRate));
                 rows.Add(["overdueItems"]);
                 rows.AddRange(d.OverdueItems.Select(i => new object?[] { i.Kind, i.Id, i.Step, D(i.Deadline), i.WorkingDaysLate }));
                 AddSheet(workbook, sheets, d.Department, rows);
@@ -115,11 +133,13 @@ public static class ReportDocuments
         return stream.ToArray();
     }
 
-    private static IEnumerable<object?[]> Figures(ApprovalCounts approvals, LeadCounts leads, decimal? onTimeRate) =>
+    private static IEnumerable<object?[]> Figures(ApprovalCounts approvals, LeadCounts leads, EnforcementCounts enforcement, decimal? onTimeRate) =>
         ApprovalRows.Select(r => new object?[] { "approvals." + r.Name.Split(' ')[0], r.Value(approvals) })
             .Append(["approvals.onTimeRate", approvals.OnTimeRate])
             .Concat(LeadRows.Select(r => new object?[] { "leads." + r.Name.Split(' ')[0], r.Value(leads) }))
             .Append(["leads.onTimeRate", leads.OnTimeRate])
+            .Concat(EnforcementRows.Select(r => new object?[] { "enforcement." + r.Name.Split(' ')[0], r.Value(enforcement) }))
+            .Append(["enforcement.onTimeRate", enforcement.OnTimeRate])
             .Append(["onTimeRate", onTimeRate]);
 
     private static void AddSheet(WorkbookPart workbook, Sheets sheets, string name, IEnumerable<object?[]> rows)

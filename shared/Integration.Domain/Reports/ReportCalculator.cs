@@ -1,5 +1,6 @@
 using Integration.Domain.Approvals;
 using Integration.Domain.Calendar;
+using Integration.Domain.Enforcement.Plans;
 using Integration.Domain.Kernel;
 using Integration.Domain.Leads;
 
@@ -16,6 +17,9 @@ public sealed class ReportCalculator
     private readonly DateTimeOffset asOf;
     private readonly WorkingDayCalendar calendar;
     private readonly SortedDictionary<string, Tally> tallies = new(StringComparer.Ordinal);
+
+    // Plans and tasks once each, whichever departments share them (a department's tally counts its own part).
+    private readonly EnforcementTally municipalEnforcement = new();
 
     /// <param name="departments">Every department of the municipality: each has a section, zeros included.</param>
     public ReportCalculator(ReportPeriod period, DateTimeOffset asOf, WorkingDayCalendar calendar, IEnumerable<string> departments)
@@ -115,13 +119,109 @@ public sealed class ReportCalculator
         }
     }
 
+    /// <summary>
+    /// A plan counts in the period of its creation (initiated, participated, its publication), its tasks in the period of
+    /// their dispatch. A task is overdue when the window has ended without its result; the publication when its clock
+    /// ran out unpublished (the clock starts at the window's end at the latest, so an unstarted one is measured from there).
+    /// </summary>
+    public void AddPlan(PlanState plan, IReadOnlyList<PlanTaskFact> tasks)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (InPeriod(plan.CreatedAt))
+        {
+            municipalEnforcement.PlansInitiated++;
+            if (tallies.TryGetValue(plan.Initiator, out var initiator))
+            {
+                initiator.Enforcement.PlansInitiated++;
+            }
+
+            foreach (var participant in plan.Input.Participants.Distinct(StringComparer.Ordinal))
+            {
+                municipalEnforcement.PlansParticipated++;
+                if (tallies.TryGetValue(participant, out var tally))
+                {
+                    tally.Enforcement.PlansParticipated++;
+                }
+            }
+
+            AddPublication(plan);
+        }
+
+        if (plan.DispatchedAt is not { } dispatchedAt || !InPeriod(dispatchedAt))
+        {
+            return;
+        }
+
+        var windowEnd = ChinaTime.EndOf(plan.Input.Window.To);
+        foreach (var task in tasks)
+        {
+            var done = task.ResultAt < asOf;
+            var overdue = !done && asOf >= windowEnd;
+            var counted = new List<EnforcementTally> { municipalEnforcement };
+            foreach (var department in task.Departments)
+            {
+                if (tallies.TryGetValue(department, out var tally))
+                {
+                    counted.Add(tally.Enforcement);
+                    if (overdue)
+                    {
+                        tally.Overdue.Add(new OverdueItem("task", plan.PlanId + "/" + task.TaskId, "result", plan.Input.Window.To, LateBy(plan.Input.Window.To)));
+                    }
+                }
+            }
+
+            foreach (var e in counted)
+            {
+                e.TasksAssigned++;
+                e.TasksCompleted += done ? 1 : 0;
+                e.TasksCompletedOnTime += done && !task.Late ? 1 : 0;
+                e.TasksOverdue += overdue ? 1 : 0;
+            }
+        }
+    }
+
+    private void AddPublication(PlanState plan)
+    {
+        if (plan.DispatchedAt is not { } dispatchedAt || dispatchedAt >= asOf)
+        {
+            return;
+        }
+
+        tallies.TryGetValue(plan.Input.LeadDepartment, out var lead);
+        if (plan.Publication is { } publication && publication.At < asOf)
+        {
+            foreach (var e in new[] { municipalEnforcement, lead?.Enforcement }.OfType<EnforcementTally>())
+            {
+                e.Published++;
+                e.PublishedOnTime += publication.Lateness.Late ? 0 : 1;
+            }
+
+            return;
+        }
+
+        var clock = plan.PublishClock ?? new ClockBasis(plan.Input.Window.To, plan.Input.PublishWithinWorkingDays);
+        if (LeadClocks.Measure(calendar, clock, asOf) is not { Late: true } late)
+        {
+            return;
+        }
+
+        municipalEnforcement.PublicationOverdue++;
+        if (lead is not null)
+        {
+            lead.Enforcement.PublicationOverdue++;
+            lead.Overdue.Add(new OverdueItem("plan", plan.PlanId, "publication", clock.On(calendar).Deadline, late.WorkingDaysLate));
+        }
+    }
+
     public ReportContent Build(int version, int? supersedes, bool partial, decimal namedBelowRate)
     {
         var departments = tallies.Select(t => new DepartmentSection(
             t.Key,
             t.Value.Approvals.Counts(),
             t.Value.Leads.Counts(),
-            Rate(t.Value.Approvals.OnTime + t.Value.Leads.OnTime, t.Value.Approvals.Due + t.Value.Leads.Due),
+            t.Value.Enforcement.Counts(),
+            Rate(t.Value.Approvals.OnTime + t.Value.Leads.OnTime + t.Value.Enforcement.OnTime, t.Value.Approvals.Due + t.Value.Leads.Due + t.Value.Enforcement.Due),
             t.Value.Overdue.OrderBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Step, StringComparer.Ordinal).ToArray())).ToArray();
 
         var approvals = new ApprovalTally();
@@ -140,7 +240,11 @@ public sealed class ReportCalculator
 
         return new ReportContent(
             period.Name, version, supersedes, partial, asOf, period.From, period.Last, namedBelowRate,
-            new MunicipalitySection(approvals.Counts(), leads.Counts(), Rate(approvals.OnTime + leads.OnTime, approvals.Due + leads.Due)),
+            new MunicipalitySection(
+                approvals.Counts(),
+                leads.Counts(),
+                municipalEnforcement.Counts(),
+                Rate(approvals.OnTime + leads.OnTime + municipalEnforcement.OnTime, approvals.Due + leads.Due + municipalEnforcement.Due)),
             departments,
             named);
     }
@@ -167,6 +271,8 @@ public sealed class ReportCalculator
         public ApprovalTally Approvals { get; } = new();
 
         public LeadTally Leads { get; } = new();
+
+        public EnforcementTally Enforcement { get; } = new();
 
         public List<OverdueItem> Overdue { get; } = [];
     }
@@ -225,5 +331,25 @@ public sealed class ReportCalculator
             Open += other.Open;
             FeedbackOverdue += other.FeedbackOverdue;
         }
+    }
+
+    private sealed class EnforcementTally
+    {
+        public int PlansInitiated;
+        public int PlansParticipated;
+        public int TasksAssigned;
+        public int TasksCompleted;
+        public int TasksCompletedOnTime;
+        public int TasksOverdue;
+        public int Published;
+        public int PublishedOnTime;
+        public int PublicationOverdue;
+
+        public int OnTime => TasksCompletedOnTime + PublishedOnTime;
+
+        public int Due => TasksCompleted + TasksOverdue + Published + PublicationOverdue;
+
+        public EnforcementCounts Counts() => new(
+            PlansInitiated, PlansParticipated, TasksAssigned, TasksCompleted, TasksCompletedOnTime, TasksOverdue, Published, PublishedOnTime, PublicationOverdue, Rate(OnTime, Due));
     }
 }

@@ -572,7 +572,7 @@ public static class PlanMachine
                     targets[s.TargetId].CreditCode,
                     s.Officers.Select(o => new TaskOfficer(departments[o], o)).ToArray(),
                     TaskStatus.Assigned)).ToArray();
-                var next = state with { Stage = PlanStage.Inspecting, Draw = draw with { Record = record }, Tasks = tasks };
+                var next = state with { Stage = PlanStage.Inspecting, Draw = draw with { Record = record }, Tasks = tasks, DispatchedAt = now };
                 var notices = new List<PlanNotice>();
                 foreach (var department in tasks.SelectMany(t => t.Departments).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
                 {
@@ -630,7 +630,7 @@ public static class PlanMachine
         var clock = new ClockBasis(ChinaTime.DateOf(now), rules.CommitWorkingDays);
         var rosterHash = roster.Hash();
         var draw = new PlanDraw(attempt, now, roster, rosterHash, new Dictionary<string, string>(), new Dictionary<string, string>(), clock, null, [], [], null, null);
-        var next = state with { Stage = PlanStage.Committing, Draw = draw, Tasks = [] };
+        var next = state with { Stage = PlanStage.Committing, Draw = draw, Tasks = [], DispatchedAt = null };
         var deadline = clock.On(calendar);
         var notices = state.Input.Participants.Select(p => new PlanNotice(p, "enforcement.commitments-requested",
             Summary(next, $"The roster is frozen (rosterHash {rosterHash}): commit to a secret nonce (POST …/draw/commitments).", deadline))).ToArray();

@@ -206,6 +206,9 @@ public sealed record PlanState
 
     public IReadOnlyList<PlanTask> Tasks { get; init; } = [];
 
+    /// <summary>When the draw dispatched the tasks: the coordination report counts a task in the period of its dispatch.</summary>
+    public DateTimeOffset? DispatchedAt { get; init; }
+
     public IReadOnlyList<AssistanceLetter> Letters { get; init; } = [];
 
     /// <summary>Results are due by the end of the window; set when the tasks are dispatched.</summary>
@@ -253,5 +256,18 @@ public static class PlanNames
         }
 
         return text.ToString();
+    }
+}
+
+/// <summary>
+/// What the coordination report needs of one task, kept on the plan's listing row (which drops the tasks themselves):
+/// the inspecting departments, when the result was entered, and whether after the window's end.
+/// </summary>
+public sealed record PlanTaskFact(string TaskId, IReadOnlyList<string> Departments, DateTimeOffset? ResultAt, bool Late)
+{
+    public static PlanTaskFact Of(PlanTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return new PlanTaskFact(task.TaskId, task.Departments, task.Result?.EnteredAt, task.Result?.Lateness.Late ?? false);
     }
 }
