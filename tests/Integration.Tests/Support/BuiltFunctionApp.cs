@@ -34,6 +34,9 @@ public sealed class BuiltFunctionApp : IAsyncDisposable
 
     public string Output => string.Join('\n', output.TakeLast(60));
 
+    /// <summary>Every line the app wrote so far.</summary>
+    public IReadOnlyCollection<string> Lines => output;
+
     public static async Task<BuiltFunctionApp> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken ct)
     {
         var directory = typeof(BuiltFunctionApp).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -58,6 +61,16 @@ public sealed class BuiltFunctionApp : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
+        return await LaunchAsync(start, port, data, ct);
+    }
+
+    /// <summary>
+    /// Starts the app as <paramref name="start"/> says (the built dll, or <c>dotnet run</c> as an operator types it), listening on
+    /// <paramref name="port"/> with <paramref name="data"/> as its data folder (deleted on dispose), and waits until it is healthy.
+    /// </summary>
+    public static async Task<BuiltFunctionApp> LaunchAsync(ProcessStartInfo start, int port, string data, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(start);
         var app = new BuiltFunctionApp(Process.Start(start)!, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"), data);
         try
         {
