@@ -33,6 +33,7 @@ public sealed class CoordinationReports(
     ApprovalIndex approvals,
     LeadIndex leads,
     PlanIndex plans,
+    Meetings.MeetingActionIndex actionItems,
     CalendarSource calendar,
     PrincipalRegistry registry,
     IOptions<ReportOptions> options,
@@ -262,6 +263,12 @@ public sealed class CoordinationReports(
         await foreach (var (plan, tasks) in plans.ReadWithTaskFactsAsync(cancellationToken))
         {
             calculator.AddPlan(plan, tasks);
+        }
+
+        // The coordination meetings' action items, open ones carried from earlier periods included.
+        await foreach (var item in actionItems.ReadAsync(Meetings.MeetingActionIndex.AllPartition, null, cancellationToken))
+        {
+            calculator.AddActionItem(item);
         }
 
         return calculator.Build(version, supersedes, partial, options.Value.NamedBelowRate);

@@ -1,4 +1,5 @@
 using Integration.Functions.Platform.Records;
+using Integration.Functions.Reports.Meetings;
 
 namespace Integration.Functions.Reports;
 
@@ -13,6 +14,9 @@ public static class ReportServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<CoordinationReports>();
         services.AddSingleton<IDeadlineHandler, ReportDeadlines>();
+
+        // The meeting each report feeds, and its action items (counted in the next report).
+        services.AddCoordinationMeetings();
         return services;
     }
 }

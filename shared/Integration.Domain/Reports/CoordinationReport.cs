@@ -26,9 +26,17 @@ public sealed record EnforcementCounts(
 /// <summary>Something still not done at <c>asOf</c> after its deadline: <c>kind</c> approval, lead, task or plan, the step (claim, feedback, result, publication), by how many working days.</summary>
 public sealed record OverdueItem(string Kind, string Id, string Step, DateOnly Deadline, int WorkingDaysLate);
 
-public sealed record DepartmentSection(string Department, ApprovalCounts Approvals, LeadCounts Leads, EnforcementCounts Enforcement, decimal? OnTimeRate, IReadOnlyList<OverdueItem> OverdueItems);
+public sealed record DepartmentSection(
+    string Department, ApprovalCounts Approvals, LeadCounts Leads, EnforcementCounts Enforcement, decimal? OnTimeRate, IReadOnlyList<OverdueItem> OverdueItems,
+    ActionItemCounts? ActionItems = null);
 
-public sealed record MunicipalitySection(ApprovalCounts Approvals, LeadCounts Leads, EnforcementCounts Enforcement, decimal? OnTimeRate);
+public sealed record MunicipalitySection(ApprovalCounts Approvals, LeadCounts Leads, EnforcementCounts Enforcement, decimal? OnTimeRate, ActionItemCounts? ActionItems = null);
+
+/// <summary>
+/// The coordination meetings' action items an owner department had during the period (assigned before its end and not
+/// closed before its start), and what became of them by <c>asOf</c>: <c>open</c> counts the overdue ones too.
+/// </summary>
+public sealed record ActionItemCounts(int Open, int Closed, int ClosedOnTime, int Overdue);
 
 /// <summary>A department named in the report (通报) because its on-time rate is below the municipality's threshold.</summary>
 public sealed record NamedDepartment(string Department, decimal OnTimeRate);

@@ -3,6 +3,7 @@ using Integration.Domain.Calendar;
 using Integration.Domain.Enforcement.Plans;
 using Integration.Domain.Kernel;
 using Integration.Domain.Leads;
+using Integration.Domain.Reports.Meetings;
 
 namespace Integration.Domain.Reports;
 
@@ -222,7 +223,8 @@ public sealed class ReportCalculator
             t.Value.Leads.Counts(),
             t.Value.Enforcement.Counts(),
             Rate(t.Value.Approvals.OnTime + t.Value.Leads.OnTime + t.Value.Enforcement.OnTime, t.Value.Approvals.Due + t.Value.Leads.Due + t.Value.Enforcement.Due),
-            t.Value.Overdue.OrderBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Step, StringComparer.Ordinal).ToArray())).ToArray();
+            t.Value.Overdue.OrderBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Step, StringComparer.Ordinal).ToArray(),
+            t.Value.ActionItems.Counts())).ToArray();
 
         var approvals = new ApprovalTally();
         var leads = new LeadTally();
@@ -244,10 +246,68 @@ public sealed class ReportCalculator
                 approvals.Counts(),
                 leads.Counts(),
                 municipalEnforcement.Counts(),
-                Rate(approvals.OnTime + leads.OnTime + municipalEnforcement.OnTime, approvals.Due + leads.Due + municipalEnforcement.Due)),
+                Rate(approvals.OnTime + leads.OnTime + municipalEnforcement.OnTime, approvals.Due + leads.Due + municipalEnforcement.Due),
+                MunicipalActionItems()),
             departments,
             named);
     }
+
+    // ---- Coordination meetings' action items: counted apart, outside the on-time rates. ----
+
+    /// <summary>
+    /// An action item counts in every period it was live in: assigned before the period's end (and asOf), not closed
+    /// before its start, so an item still open is carried into the next period's report. Late at asOf means overdue.
+    /// </summary>
+    public void AddActionItem(ActionItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.AssignedAt >= period.End || item.AssignedAt >= asOf || item.ClosedAt < period.Start || !tallies.TryGetValue(item.Owner, out var tally))
+        {
+            return;
+        }
+
+        var a = tally.ActionItems;
+        if (item.Status == ActionItemStatus.Closed && item.ClosedAt < asOf)
+        {
+            a.Closed++;
+            a.ClosedOnTime += item.Lateness is { Late: true } ? 0 : 1;
+            return;
+        }
+
+        a.Open++;
+        var due = item.Clock.On(calendar);
+        if (asOf >= due.DueAt)
+        {
+            a.Overdue++;
+            tally.Overdue.Add(new OverdueItem("action-item", item.Id, "close", due.Deadline, LateBy(due.Deadline)));
+        }
+    }
+
+    private ActionItemCounts MunicipalActionItems()
+    {
+        var all = new ActionItemTally();
+        foreach (var tally in tallies.Values)
+        {
+            all.Open += tally.ActionItems.Open;
+            all.Closed += tally.ActionItems.Closed;
+            all.ClosedOnTime += tally.ActionItems.ClosedOnTime;
+            all.Overdue += tally.ActionItems.Overdue;
+        }
+
+        return all.Counts();
+    }
+
+    private sealed class ActionItemTally
+    {
+        public int Open;
+        public int Closed;
+        public int ClosedOnTime;
+        public int Overdue;
+
+        public ActionItemCounts Counts() => new(Open, Closed, ClosedOnTime, Overdue);
+    }
+
+    // ---- end of action items ----
 
     private bool InPeriod(DateTimeOffset at) => at >= period.Start && at < period.End && at < asOf;
 
@@ -275,6 +335,8 @@ public sealed class ReportCalculator
         public EnforcementTally Enforcement { get; } = new();
 
         public List<OverdueItem> Overdue { get; } = [];
+
+        public ActionItemTally ActionItems { get; } = new();
     }
 
     private sealed class ApprovalTally
