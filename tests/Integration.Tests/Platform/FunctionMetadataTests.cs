@@ -101,6 +101,19 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "reports-coordination-ack: http POST /api/reports/coordination/{period}/ack",
         "reports-coordination-html: http GET /api/reports/coordination/{period}.html",
         "reports-coordination-xlsx: http GET /api/reports/coordination/{period}.xlsx",
+
+        // Coordination meetings and their action items (issue 12 point 5).
+        "reports-coordination-agenda: http POST /api/reports/coordination/{period}/agenda",
+        "reports-coordination-meeting-get: http GET /api/reports/coordination/{period}/meeting",
+        "reports-coordination-meeting-schedule: http POST /api/reports/coordination/{period}/meeting",
+        "reports-coordination-meeting-minutes: http POST /api/reports/coordination/{period}/meeting/minutes",
+        "meetings-request: http POST /api/meetings",
+        "meetings-get: http GET /api/meetings/{meetingId}",
+        "meetings-schedule: http POST /api/meetings/{meetingId}/schedule",
+        "meetings-decline: http POST /api/meetings/{meetingId}/decline",
+        "meetings-minutes: http POST /api/meetings/{meetingId}/minutes",
+        "meetings-actions-list: http GET /api/meetings/actions",
+        "meetings-action-close: http POST /api/meetings/actions/{actionId}/close",
     ];
 
     [Fact]
