@@ -237,6 +237,64 @@ public sealed class MeetingApiTests : IDisposable
         await (await platform.PostAsync("ndrc", "/api/meetings/EM-nothing/schedule", new JsonObject())).ReadProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Departments_submitting_agenda_at_once_each_find_their_items_in_the_one_meeting()
+    {
+        platform.SetTime(China(4, 27, 10));
+        await (await platform.PostAsync("ndrc", "/api/reports/coordination", new JsonObject { ["period"] = "2026Q1" })).ReadJsonAsync(HttpStatusCode.Created);
+        string[] departments = ["housing", "water", "transport", "police", "agriculture", "ocean"];
+
+        var responses = await Task.WhenAll(departments.Select(d => platform.PostAsync(d, "/api/reports/coordination/2026Q1/agenda", new JsonObject
+        {
+            ["items"] = new JsonArray(new JsonObject { ["title"] = $"{d} 的议题" }),
+        })));
+        foreach (var response in responses)
+        {
+            await response.ReadJsonAsync();
+        }
+
+        var meeting = await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1/meeting", Cancellation)).ReadJsonAsync();
+        Assert.Equal(departments.Order(StringComparer.Ordinal), meeting.GetProperty("submitted").EnumerateArray().Select(i => i.GetProperty("submittedBy").GetString()!).Order(StringComparer.Ordinal));
+
+        // The same item again adds nothing.
+        await (await platform.PostAsync("water", "/api/reports/coordination/2026Q1/agenda", new JsonObject { ["items"] = new JsonArray(new JsonObject { ["title"] = "water 的议题" }) })).ReadJsonAsync();
+        var again = await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1/meeting", Cancellation)).ReadJsonAsync();
+        Assert.Equal(departments.Length, again.GetProperty("submitted").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("post", "/api/meetings/actions/%E2%80%AE-A001/close", HttpStatusCode.NotFound)]
+    [InlineData("post", "/api/meetings/actions/2026Q1-A001/close", HttpStatusCode.NotFound)]
+    [InlineData("post", "/api/meetings/..%2F..%2Fapprovals/schedule", HttpStatusCode.NotFound)]
+    [InlineData("get", "/api/meetings/%F0%9F%98%80", HttpStatusCode.NotFound)]
+    [InlineData("post", "/api/reports/coordination/2026Q9/meeting", HttpStatusCode.BadRequest)]
+    [InlineData("get", "/api/reports/coordination/2026Q1%20x/meeting", HttpStatusCode.BadRequest)]
+    [InlineData("get", "/api/reports/coordination/2026Q1/meeting", HttpStatusCode.NotFound)]
+    [InlineData("get", "/api/meetings/actions?pageToken=forged", HttpStatusCode.BadRequest)]
+    public async Task Ids_and_periods_no_meeting_can_have_are_refused_without_a_server_error(string method, string path, HttpStatusCode status)
+    {
+        platform.SetTime(China(4, 27, 10));
+        var client = platform.ClientFor("ndrc");
+        var response = method == "get" ? await client.GetAsync(path, Cancellation) : await client.PostAsync(path, new StringContent("{}", System.Text.Encoding.UTF8, "application/json"), Cancellation);
+        await response.ReadProblemAsync(status);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"at\"")]
+    [InlineData("{ \"at\": 5, \"agenda\": {} }")]
+    public async Task A_body_that_is_not_the_expected_object_is_a_validation_problem(string json)
+    {
+        platform.SetTime(China(4, 27, 10));
+        await (await platform.PostAsync("ndrc", "/api/reports/coordination", new JsonObject { ["period"] = "2026Q1" })).ReadJsonAsync(HttpStatusCode.Created);
+        var response = await platform.ClientFor("ndrc").PostAsync(
+            "/api/reports/coordination/2026Q1/meeting", new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Cancellation);
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(problem.ErrorFields());
+        var meeting = await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1/meeting", Cancellation)).ReadJsonAsync();
+        Assert.Equal("gathering", meeting.GetProperty("status").GetString());
+    }
+
     private async Task<string[]> ListAsync(string principal, string query) =>
         (await ItemsAsync(principal, query)).Select(i => i.GetProperty("id").GetString()!).ToArray();
 
