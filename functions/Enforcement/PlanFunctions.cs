@@ -154,6 +154,44 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
         string planId, string taskId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
         ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) => PlanMachine.Result(s, c.Id, taskId, body, p.IsDepartment, now, calendar, p.Rules), cancellationToken);
 
+    [Function("plan-task-recusal")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("A department of the task reports an officer stepping aside (回避) after the draw: { officerId, reason }; the replacement is re-drawn from the seed")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Recusal(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/tasks/{taskId}/recusals")] HttpRequest request,
+        string planId, string taskId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, _, _) => PlanMachine.Recuse(s, c.Id, taskId, body, now), cancellationToken);
+
+    [Function("plan-task-exception")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("A department of the task or the lead department reports that the task cannot go on (target unreachable): { reason }")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> TaskException(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/tasks/{taskId}/exception")] HttpRequest request,
+        string planId, string taskId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, _, p) => PlanMachine.ReportException(s, c.Id, taskId, body, now, p.Rules), cancellationToken);
+
+    [Function("plan-suspend")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("The coordinator or the lead department suspends the plan: { reason }; its clocks stand still until it is resumed")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Suspend(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/suspend")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) =>
+            PlanMachine.Suspend(s, c.Id, c.Principal.Has(PrincipalRole.Coordinator), body, now, calendar, p.Rules), cancellationToken);
+
+    [Function("plan-resume")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("The coordinator or the lead department resumes a suspended plan; every paused clock gets back the working days it had left")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Resume(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/resume")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: false, (s, c, _, now, calendar, p) =>
+            PlanMachine.Resume(s, c.Id, c.Principal.Has(PrincipalRole.Coordinator), now, calendar, p.Rules), cancellationToken);
+
     [Function("plan-assistance-answer")]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
