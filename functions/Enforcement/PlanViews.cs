@@ -74,7 +74,8 @@ public sealed record TaskView(
     string Status,
     TaskResult? Result,
     IReadOnlyList<TaskRecusal> Recusals,
-    TaskException? Exception);
+    TaskException? Exception,
+    IReadOnlyList<FindingLead> Leads);
 
 public sealed record TaskPage(string PlanId, string Stage, IReadOnlyList<TaskView> Tasks);
 
@@ -154,7 +155,7 @@ public static class PlanViews
     {
         ArgumentNullException.ThrowIfNull(state);
         return new TaskPage(state.PlanId, PlanNames.Of(state.Stage), state.Tasks.Select(t =>
-            new TaskView(t.TaskId, t.TargetId, t.Stratum, t.CreditCode, t.Officers, t.Departments, PlanNames.Of(t.Status), t.Result, t.Recusals, t.Exception)).ToArray());
+            new TaskView(t.TaskId, t.TargetId, t.Stratum, t.CreditCode, t.Officers, t.Departments, PlanNames.Of(t.Status), t.Result, t.Recusals, t.Exception, t.Leads)).ToArray());
     }
 
     /// <summary>

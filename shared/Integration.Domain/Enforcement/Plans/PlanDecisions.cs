@@ -158,6 +158,7 @@ public sealed record TaskExceptionNotice(string PlanId, string TaskId, string Ta
 
 public sealed record PlanSuspensionNotice(string PlanId, string Title, string Kind, string By, string? Reason, DateTimeOffset At, IReadOnlyList<PausedClock> Clocks);
 
-public sealed record LeadCandidateNotice(string PlanId, string TaskId, string TargetId, string CreditCode, string Category, string Finding, string FoundBy);
+/// <summary>A bid-rigging or fraud finding: ndrc or the department that found it turns it into a lead with <c>POST …/tasks/{TaskId}/findings/{FindingIndex}/lead</c>.</summary>
+public sealed record LeadCandidateNotice(string PlanId, string TaskId, string TargetId, string CreditCode, string Category, string Finding, string FoundBy, int FindingIndex);
 
 public sealed record PublishedNotice(string PlanId, string Title, DateTimeOffset PublishedAt, Lateness Lateness, IReadOnlyList<DepartmentSummary> Summary);

@@ -323,10 +323,10 @@ public static class PlanMachine
             start.AddRange(PlanClocks.Start(PlanClocks.Assistance, clock, letterId));
         }
 
-        foreach (var finding in input.Findings.Where(f => f.Category is "bid-rigging" or "fraud"))
+        foreach (var (finding, index) in input.Findings.Select((f, i) => (f, i)).Where(p => FindingLeads.MayBecomeLead(p.f)))
         {
             notices.Add(new PlanNotice(rules.Coordinator, "enforcement.lead-candidate",
-                new LeadCandidateNotice(state.PlanId, taskId, task.TargetId, task.CreditCode, finding.Category, finding.Text, caller)));
+                new LeadCandidateNotice(state.PlanId, taskId, task.TargetId, task.CreditCode, finding.Category, finding.Text, caller, index)));
         }
 
         var next = state with { Tasks = tasks, Letters = letters };
@@ -584,6 +584,65 @@ public static class PlanMachine
         {
             yield return (PlanClocks.Assistance, letter.LetterId, letter.Clock.On(calendar).Deadline);
         }
+    }
+
+    /// <summary>
+    /// Why the caller may not turn finding <paramref name="finding"/> of a task into a lead, or null. ndrc or the
+    /// department that entered the result may; the task must have its result and the finding be bid rigging or fraud.
+    /// </summary>
+    public static PlanRejection? CheckFindingLead(PlanState state, string caller, bool isCoordinator, string taskId, int finding)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Task(taskId) is not { } task)
+        {
+            return new PlanRejection(PlanRejectionKind.NotFound, $"Plan {state.PlanId} has no task {TextRules.Echo(taskId)}.");
+        }
+
+        // Before the result, its departments (one of which will enter the findings) are told there is none yet, not refused.
+        if (!isCoordinator && caller != task.Result?.EnteredBy && !(task.Result is null && task.Departments.Contains(caller)))
+        {
+            return Forbidden(task.Result is null
+                ? $"Only the coordinator or the department that enters the findings of task {taskId} of plan {state.PlanId} may turn one into a lead."
+                : $"Only the coordinator or {task.Result.EnteredBy}, which entered the findings of task {taskId}, may turn one into a lead.");
+        }
+
+        if (state.Stage == PlanStage.Suspended)
+        {
+            return SuspendedRejection(state, "turn a finding into a lead for");
+        }
+
+        if (task.Result is not { } result)
+        {
+            return new PlanRejection(PlanRejectionKind.Conflict, $"Task {taskId} of plan {state.PlanId} has no result yet, so no findings.", Stage: PlanNames.Of(task.Status));
+        }
+
+        if (finding < 0 || finding >= result.Findings.Count)
+        {
+            return new PlanRejection(PlanRejectionKind.NotFound, $"Task {taskId} of plan {state.PlanId} has {result.Findings.Count} finding(s), numbered from 0; there is no finding {finding}.");
+        }
+
+        return FindingLeads.MayBecomeLead(result.Findings[finding])
+            ? null
+            : new PlanRejection(PlanRejectionKind.Conflict, $"Finding {finding} of task {taskId} is '{result.Findings[finding].Category}'; only bid-rigging and fraud findings become leads.", Stage: PlanNames.Of(task.Status));
+    }
+
+    /// <summary>Records on the task that its finding became lead <paramref name="leadId"/>; a finding already linked is a conflict (nothing to do).</summary>
+    public static PlanDecision LinkLead(PlanState state, string caller, string taskId, int finding, string leadId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Task(taskId) is not { } task)
+        {
+            return new PlanRejection(PlanRejectionKind.NotFound, $"Plan {state.PlanId} has no task {TextRules.Echo(taskId)}.");
+        }
+
+        if (task.Leads.FirstOrDefault(l => l.Finding == finding) is { } linked)
+        {
+            return new PlanRejection(PlanRejectionKind.Conflict, $"Finding {finding} of task {taskId} is lead {linked.LeadId} already.", Stage: PlanNames.Of(task.Status));
+        }
+
+        var updated = task with { Leads = [.. task.Leads, new FindingLead(finding, leadId, caller, now)] };
+        var next = state with { Tasks = state.Tasks.Select(t => t.TaskId == taskId ? updated : t).ToArray() };
+        return new PlanTransition(next, "plan.finding-lead", new { taskId, finding, leadId, by = caller }, [], [], [], []);
     }
 
     /// <summary>The department a letter of assistance was sent to answers it (accepting, or returning it with reasons).</summary>

@@ -156,6 +156,9 @@ public enum TaskStatus
 /// <summary>An officer of a task who stepped aside after the draw (回避), and who was drawn in the officer's place (<see cref="Round"/> of DRAW-v1's re-draws).</summary>
 public sealed record TaskRecusal(string OfficerId, string Department, string Reason, string ReportedBy, DateTimeOffset At, int Round, TaskOfficer Replacement);
 
+/// <summary>A finding of the task's result that became a lead in the lead relay (by its index in the result's findings).</summary>
+public sealed record FindingLead(int Finding, string LeadId, string By, DateTimeOffset At);
+
 /// <summary>Why a task cannot go on as dispatched (the target cannot be reached), who said so, and when.</summary>
 public sealed record TaskException(string Reason, string ReportedBy, DateTimeOffset At);
 
@@ -182,6 +185,8 @@ public sealed record PlanTask(
     public IReadOnlyList<TaskRecusal> Recusals { get; init; } = [];
 
     public TaskException? Exception { get; init; }
+
+    public IReadOnlyList<FindingLead> Leads { get; init; } = [];
 
     public IReadOnlyList<string> Departments => Officers.Select(o => o.Department).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 }
