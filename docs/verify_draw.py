@@ -51,6 +51,14 @@ def check(r):
         pool = [o["officerId"] for o in os_ if o["officerId"] not in s["recused"]]
         if len(pool) != len(os_) - len(s["recused"]) or len(pool) < per: return f"officer pool of {t['targetId']}"
         if shuffle(stream(seed, "officers:" + t["targetId"]), pool, per) != s["officers"]: return f"officers of {t['targetId']}"
+    now, gone = {s["targetId"]: list(s["officers"]) for s in sel}, {s["targetId"]: [] for s in sel}
+    for i, x in enumerate(r.get("redraws", [])):  # officers replaced after the draw (section 6), in order
+        t = x["targetId"]
+        if t not in now or x["replaced"] not in now[t] or x["round"] != len(gone[t]) + 1: return f"redraws[{i}]"
+        out = set(next(s["recused"] for s in sel if s["targetId"] == t)) | set(now[t]) | set(gone[t])
+        pool = [o["officerId"] for o in os_ if o["officerId"] not in out]
+        if not pool or shuffle(stream(seed, f"officers:{t}:redraw:{x['round']}"), pool, 1) != [x["officer"]]: return f"redraws[{i}] of {t}"
+        gone[t].append(x["replaced"]); now[t][now[t].index(x["replaced"])] = x["officer"]
     return None
 
 if __name__ == "__main__":

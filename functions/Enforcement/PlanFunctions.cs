@@ -21,7 +21,7 @@ namespace Integration.Functions.Enforcement;
 /// coordinator approves it, the participants draw targets and officers together (DRAW-v1), the officers' departments
 /// enter results, and the lead department publishes them.
 /// </summary>
-public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
+public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, FindingLeadRelay findingLeads, Leads.LeadService leads)
 {
 
     private delegate PlanDecision Command(PlanState state, Caller caller, JsonElement body, DateTimeOffset now, WorkingDayCalendar calendar, PlanService plans);
@@ -153,6 +153,81 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/tasks/{taskId}/result")] HttpRequest request,
         string planId, string taskId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
         ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) => PlanMachine.Result(s, c.Id, taskId, body, p.IsDepartment, now, calendar, p.Rules), cancellationToken);
+
+    [Function("plan-task-recusal")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("A department of the task reports an officer stepping aside (回避) after the draw: { officerId, reason }; the replacement is re-drawn from the seed")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Recusal(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/tasks/{taskId}/recusals")] HttpRequest request,
+        string planId, string taskId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, _, _) => PlanMachine.Recuse(s, c.Id, taskId, body, now), cancellationToken);
+
+    [Function("plan-task-exception")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("A department of the task or the lead department reports that the task cannot go on (target unreachable): { reason }")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> TaskException(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/tasks/{taskId}/exception")] HttpRequest request,
+        string planId, string taskId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, _, p) => PlanMachine.ReportException(s, c.Id, taskId, body, now, p.Rules), cancellationToken);
+
+    [Function("plan-suspend")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("The coordinator or the lead department suspends the plan: { reason }; its clocks stand still until it is resumed")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Suspend(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/suspend")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) =>
+            PlanMachine.Suspend(s, c.Id, c.Principal.Has(PrincipalRole.Coordinator), body, now, calendar, p.Rules), cancellationToken);
+
+    [Function("plan-resume")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("The coordinator or the lead department resumes a suspended plan; every paused clock gets back the working days it had left")]
+    public Task<Results<Ok<PlanView>, ProblemHttpResult>> Resume(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/resume")] HttpRequest request,
+        string planId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>
+        ActAsync(planId, request, client, readBody: false, (s, c, _, now, calendar, p) =>
+            PlanMachine.Resume(s, c.Id, c.Principal.Has(PrincipalRole.Coordinator), now, calendar, p.Rules), cancellationToken);
+
+    [Function("plan-finding-lead")]
+    [Authorize(Policy = RoleNames.Department)]
+    [Tags("Enforcement")]
+    [EndpointSummary("ndrc or the department that entered it turns a bid-rigging or fraud finding into a lead for the lead relay (one lead per finding)")]
+    public async Task<Results<Created<Leads.LeadView>, Ok<Leads.LeadView>, ProblemHttpResult>> FindingLead(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/tasks/{taskId}/findings/{finding}/lead")] HttpRequest request,
+        string planId, string taskId, string finding, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
+    {
+        var caller = Caller.Of(request);
+        if (await ReadableAsync(planId, caller, cancellationToken) is not { } plan)
+        {
+            return await RefusalAsync(planId, caller, cancellationToken);
+        }
+
+        if (!int.TryParse(finding, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            return Problems.NotFound($"Task {TextRules.Echo(taskId)} of plan {planId} has no finding {TextRules.Echo(finding)}: findings are numbered 0, 1, 2 … in the order of the result.");
+        }
+
+        var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var outcome = await findingLeads.CreateAsync(plan, taskId, index, caller.Principal, body, client, cancellationToken);
+        if (outcome.Rejection is { } rejection)
+        {
+            return Problem(rejection, plan, caller);
+        }
+
+        var view = Leads.LeadViews.For(outcome.Lead!.State, caller.Principal, leads.Calendar, leads.Now, leads.Rules.Coordinator);
+        return outcome.Created
+            ? TypedResults.Created($"/{Platform.Hosting.FunctionIndex.RoutePrefix}/leads/{Uri.EscapeDataString(view.LeadId)}", view)
+            : TypedResults.Ok(view);
+    }
 
     [Function("plan-assistance-answer")]
     [Authorize(Policy = RoleNames.Department)]

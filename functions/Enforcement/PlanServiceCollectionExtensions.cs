@@ -15,6 +15,7 @@ public static class PlanServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<PlanOptions>, PlanOptionsValidation>();
         services.AddSingleton<PlanService>();
         services.AddSingleton<PlanProgress>();
+        services.AddSingleton<FindingLeadRelay>();
         services.AddSingleton<IPlanRoster, LibraryPlanRoster>();
         services.AddSingleton<PlanIndex>();
         services.AddSingleton<IRecordProjection>(provider => provider.GetRequiredService<PlanIndex>());

@@ -57,12 +57,25 @@ public sealed record PlanView(
     IReadOnlyList<AssistanceLetter> Letters,
     PublicationView Publication,
     IReadOnlyList<DepartmentSummary> Summary,
+    PlanSuspension? Suspension,
+    DateOnly ResultsDue,
     IReadOnlyList<DeadlineView>? Deadlines,
     IReadOnlyList<AuditFunctions.EntryResponse>? History);
 
 public sealed record PlanPage(IReadOnlyList<PlanView> Items, string? NextPageToken);
 
-public sealed record TaskView(string TaskId, string TargetId, string Stratum, string CreditCode, IReadOnlyList<TaskOfficer> Officers, IReadOnlyList<string> Departments, string Status, TaskResult? Result);
+public sealed record TaskView(
+    string TaskId,
+    string TargetId,
+    string Stratum,
+    string CreditCode,
+    IReadOnlyList<TaskOfficer> Officers,
+    IReadOnlyList<string> Departments,
+    string Status,
+    TaskResult? Result,
+    IReadOnlyList<TaskRecusal> Recusals,
+    TaskException? Exception,
+    IReadOnlyList<FindingLead> Leads);
 
 public sealed record TaskPage(string PlanId, string Stage, IReadOnlyList<TaskView> Tasks);
 
@@ -132,6 +145,8 @@ public static class PlanViews
             state.Letters,
             new PublicationView(state.PublishClock?.On(calendar).DueAt, state.Publication?.At, state.Publication?.By, state.Publication?.Lateness.Late, state.PublishOverdueAt),
             state.Summary,
+            state.Suspension,
+            state.ResultsDue,
             null,
             history?.Select(AuditFunctions.ToResponse).ToArray());
     }
@@ -140,7 +155,7 @@ public static class PlanViews
     {
         ArgumentNullException.ThrowIfNull(state);
         return new TaskPage(state.PlanId, PlanNames.Of(state.Stage), state.Tasks.Select(t =>
-            new TaskView(t.TaskId, t.TargetId, t.Stratum, t.CreditCode, t.Officers, t.Departments, PlanNames.Of(t.Status), t.Result)).ToArray());
+            new TaskView(t.TaskId, t.TargetId, t.Stratum, t.CreditCode, t.Officers, t.Departments, PlanNames.Of(t.Status), t.Result, t.Recusals, t.Exception, t.Leads)).ToArray());
     }
 
     /// <summary>

@@ -61,7 +61,15 @@ public sealed class LeadService(
     /// Intake: stores the lead and relays it in the same write. The same lead sent again answers with
     /// what is stored and relays nothing; a different lead under the same id is a conflict.
     /// </summary>
-    public async Task<LeadOutcome> SubmitAsync(Principal caller, JsonElement body, IProjectSupervision supervision, CancellationToken cancellationToken)
+    public Task<LeadOutcome> SubmitAsync(Principal caller, JsonElement body, IProjectSupervision supervision, CancellationToken cancellationToken) =>
+        SubmitAsync(caller, body, supervision, origin: null, cancellationToken);
+
+    /// <summary>
+    /// Intake of a lead made from an enforcement finding: the same validation, routing and clocks as the trading
+    /// centre's; who may make it is the plan's rule, checked by the caller. The feedback goes to the submitting
+    /// department on the <c>leads</c> topic (departments have no <c>lead-feedback</c> subscription).
+    /// </summary>
+    public async Task<LeadOutcome> SubmitAsync(Principal caller, JsonElement body, IProjectSupervision supervision, LeadOrigin? origin, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(supervision);
@@ -82,7 +90,7 @@ public sealed class LeadService(
         var claiming = await supervision.ClaimingDepartmentsAsync(submission.ProjectCode, cancellationToken);
         var routing = LeadRouting.Decide(submission, claiming.Where(registry.IsDepartment).ToArray(), responsibilities, Rules.Police);
         var current = Calendar;
-        var transition = LeadMachine.Submit(submission, caller.Id, routing, now, current, Rules);
+        var transition = LeadMachine.Submit(submission, caller.Id, routing, now, current, Rules, origin);
         try
         {
             var result = await records.CreateAsync(key, ToChange(transition, caller.Id, now, current), cancellationToken);
@@ -198,6 +206,10 @@ public sealed class LeadService(
 
     public bool IsDepartment(string id) => registry.IsDepartment(id);
 
+    /// <summary>Reads a lead's body as intake does, adding every field error to <paramref name="errors"/>.</summary>
+    public LeadSubmission? Read(JsonElement body, FieldErrors errors) =>
+        LeadInputs.Submission(body, errors, Now, responsibilities.Industries.Keys.ToArray());
+
     /// <summary>Only the submitter's own repeat is answered with the lead: anyone else learns no more than that the id is taken.</summary>
     private static LeadOutcome Repeat(Record<LeadState> existing, LeadSubmission submission, string submitter) =>
         existing.State.Fingerprint == submission.Fingerprint() && existing.State.SubmittedBy == submitter
@@ -217,7 +229,7 @@ public sealed class LeadService(
             Principal = principal,
             Details = transition.Details,
             Messages = transition.Notices.Select(n => new OutboundMessage(
-                n.Audience == LeadAudience.Department ? LeadsTopic : FeedbackTopic,
+                n.Audience == LeadAudience.Department || transition.State.Origin is not null ? LeadsTopic : FeedbackTopic,
                 n.Subject,
                 n.Body,
                 new Dictionary<string, string> { [DepartmentProperty] = n.Recipient, ["leadId"] = leadId })).ToList(),

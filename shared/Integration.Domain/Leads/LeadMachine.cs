@@ -15,7 +15,7 @@ public static class LeadMachine
     public const string Kind = "lead";
 
     /// <summary>Intake and relay in one step: the lead is stored and relayed at the same instant.</summary>
-    public static LeadTransition Submit(LeadSubmission submission, string submitter, LeadRouteDecision routing, DateTimeOffset now, WorkingDayCalendar calendar, LeadRules rules)
+    public static LeadTransition Submit(LeadSubmission submission, string submitter, LeadRouteDecision routing, DateTimeOffset now, WorkingDayCalendar calendar, LeadRules rules, LeadOrigin? origin = null)
     {
         ArgumentNullException.ThrowIfNull(submission);
         ArgumentNullException.ThrowIfNull(routing);
@@ -46,6 +46,7 @@ public static class LeadMachine
             RelayLateness = lateness,
             Recipients = recipients,
             Assignment = assignment,
+            Origin = origin,
         };
 
         var notices = recipients.Select(r => Relayed(state, r.Department, LeadNames.Of(r.Role), r.Reason, toRoute: false, r.RelayClock, r.RelayedAt, r.RelayLateness, calendar)).ToList();
@@ -68,6 +69,7 @@ public static class LeadMachine
             toRoute = assignment?.Reason,
             materials = submission.Evidence.Count,
             confidentialSource = submission.Source is not null,
+            origin,
         };
         return new LeadTransition(state, "lead.submitted", details, notices, start, [], []);
     }

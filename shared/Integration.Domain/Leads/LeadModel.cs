@@ -40,6 +40,15 @@ public sealed record LeadEvidence(string Name, string Sha256, string Uri);
 /// </summary>
 public sealed record LeadSource(string Channel, string? Name, string? IdNumber, string? Phone, string? Email, string? Organization, string? Note);
 
+/// <summary>
+/// A lead that did not come from the trading centre but from a joint-enforcement finding: the plan, the task and the
+/// finding's index in the task's result. One finding becomes at most one lead.
+/// </summary>
+public sealed record LeadOrigin(string PlanId, string TaskId, int Finding)
+{
+    public string Kind => "enforcement-finding";
+}
+
 /// <summary>A lead as the trading centre submitted it, validated.</summary>
 public sealed record LeadSubmission(
     string LeadId,
@@ -176,6 +185,9 @@ public sealed record LeadState
     public required IReadOnlyList<Recipient> Recipients { get; init; }
 
     public LeadAssignment? Assignment { get; init; }
+
+    /// <summary>Set when the lead came from an enforcement finding; the submitter is then a department, not a system.</summary>
+    public LeadOrigin? Origin { get; init; }
 
     [JsonIgnore]
     public string LeadId => Submission.LeadId;

@@ -89,6 +89,11 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "plan-draw-restart: http POST /api/enforcement/plans/{planId}/draw/restart",
         "plan-tasks: http GET /api/enforcement/plans/{planId}/tasks",
         "plan-task-result: http POST /api/enforcement/plans/{planId}/tasks/{taskId}/result",
+        "plan-task-recusal: http POST /api/enforcement/plans/{planId}/tasks/{taskId}/recusals",
+        "plan-task-exception: http POST /api/enforcement/plans/{planId}/tasks/{taskId}/exception",
+        "plan-finding-lead: http POST /api/enforcement/plans/{planId}/tasks/{taskId}/findings/{finding}/lead",
+        "plan-suspend: http POST /api/enforcement/plans/{planId}/suspend",
+        "plan-resume: http POST /api/enforcement/plans/{planId}/resume",
         "plan-assistance-answer: http POST /api/enforcement/plans/{planId}/assistance/{letterId}/answer",
         "plan-publish: http POST /api/enforcement/plans/{planId}/publish",
         "plan-public: http GET /api/public/enforcement/{planId}",
@@ -163,7 +168,7 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
 
             // Plan commands start the plan's orchestration or tell it the plan moved on.
             "plan-amend", "plan-approve", "plan-assistance-answer", "plan-confirm", "plan-create", "plan-draw-commit", "plan-draw-restart",
-            "plan-draw-reveal", "plan-object", "plan-publish", "plan-task-result",
+            "plan-draw-reveal", "plan-finding-lead", "plan-object", "plan-publish", "plan-resume", "plan-suspend", "plan-task-exception", "plan-task-recusal", "plan-task-result",
         ];
         var bound = BuiltMetadata()
             .Where(f => f["bindings"]!.AsArray().Any(b => (string?)b!["type"] == "durableClient" && (string?)b["direction"] == "In"))

@@ -120,7 +120,73 @@ public static class DrawEngine
             }
         }
 
-        return DrawVerification.Valid;
+        return RedrawsProblem(record) is { } redrawn ? DrawVerification.Invalid(redrawn) : DrawVerification.Valid;
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="officerId"/> on drawn target <paramref name="targetId"/> (回避 after the draw): the next
+    /// re-draw round of that target picks one officer by <c>uniform(pool size)</c> with label
+    /// <c>officers:{targetId}:redraw:{round}</c>, the pool being the roster's officers, in roster order, minus the target's
+    /// recused officers, minus those on the task now, minus those replaced on it before. Returns the re-draw to append to
+    /// the record, or why there is none (not a drawn target, not one of its officers, nobody left).
+    /// </summary>
+    public static (DrawRedraw? Redraw, string? Problem) Redraw(DrawRecord record, string targetId, string officerId)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Selected.FirstOrDefault(s => s.TargetId == targetId) is not { } drawn)
+        {
+            return (null, $"Target '{targetId}' was not drawn.");
+        }
+
+        var current = record.OfficersOf(targetId)!;
+        if (!current.Contains(officerId, StringComparer.Ordinal))
+        {
+            return (null, $"Officer '{officerId}' is not on target '{targetId}' (its officers are {string.Join(", ", current)}).");
+        }
+
+        var replaced = record.Redraws.Where(r => r.TargetId == targetId).Select(r => r.Replaced).ToArray();
+        var round = replaced.Length + 1;
+        var pool = RedrawPool(record, drawn, current, replaced);
+        if (pool.Count == 0)
+        {
+            return (null, $"No officer of the roster is left for target '{targetId}': every other one recuses its owner, is on the task already or was replaced on it.");
+        }
+
+        using var stream = new DrawStream(Convert.FromHexString(record.Seed), RedrawLabel(targetId, round));
+        var picked = pool[(int)stream.Uniform((ulong)pool.Count)];
+        return (new DrawRedraw(targetId, round, officerId, picked), null);
+    }
+
+    public static string RedrawLabel(string targetId, int round) => $"officers:{targetId}:redraw:{round}";
+
+    private static List<string> RedrawPool(DrawRecord record, DrawnTarget drawn, IReadOnlyList<string> current, IReadOnlyList<string> replaced)
+    {
+        var excluded = new HashSet<string>(drawn.Recused.Concat(current).Concat(replaced), StringComparer.Ordinal);
+        return record.Roster.Officers.Select(o => o.OfficerId).Where(o => !excluded.Contains(o)).ToList();
+    }
+
+    /// <summary>Replays the re-draws in order against the verified selection; the first one that does not recompute is named.</summary>
+    private static string? RedrawsProblem(DrawRecord record)
+    {
+        var replay = record with { Redraws = [] };
+        for (var i = 0; i < record.Redraws.Count; i++)
+        {
+            var redraw = record.Redraws[i];
+            var (expected, problem) = Redraw(replay, redraw.TargetId, redraw.Replaced);
+            if (expected is null)
+            {
+                return $"redraws[{i}]: {problem}";
+            }
+
+            if (expected != redraw)
+            {
+                return $"redraws[{i}] ('{redraw.TargetId}' round {redraw.Round}, replacing '{redraw.Replaced}') picks '{redraw.Officer}', recomputed round {expected.Round} picking '{expected.Officer}'.";
+            }
+
+            replay = replay with { Redraws = [.. replay.Redraws, redraw] };
+        }
+
+        return null;
     }
 
     private static string? RevealsProblem(IReadOnlyDictionary<string, string> commitments, IReadOnlyDictionary<string, string> nonces)

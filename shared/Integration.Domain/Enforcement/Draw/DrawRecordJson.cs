@@ -52,6 +52,13 @@ public static class DrawRecordJson
                 ["officers"] = Strings(s.Officers),
                 ["recused"] = Strings(s.Recused),
             }).ToArray()),
+            ["redraws"] = new JsonArray(record.Redraws.Select(r => (JsonNode)new JsonObject
+            {
+                ["targetId"] = r.TargetId,
+                ["round"] = r.Round,
+                ["replaced"] = r.Replaced,
+                ["officer"] = r.Officer,
+            }).ToArray()),
         };
         return json.ToJsonString(Indented) + "\n";
     }
@@ -102,7 +109,13 @@ public static class DrawRecordJson
                 TextMap(root["commitments"]),
                 TextMap(root["nonces"]),
                 Text(root["seed"]),
-                selected), null);
+                selected)
+            {
+                // Records published before re-draws existed have no such list: none were made.
+                Redraws = root["redraws"]?.AsArray()
+                    .Select(r => new DrawRedraw(Text(r!["targetId"]), r["round"]!.GetValue<int>(), Text(r["replaced"]), Text(r["officer"])))
+                    .ToList() ?? [],
+            }, null);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException or FormatException)
         {

@@ -152,6 +152,13 @@ public sealed record AssistanceNotice(string PlanId, string LetterId, string Tas
 
 public sealed record AssistanceAnswerNotice(string PlanId, string LetterId, string From, bool Accepted, string Reply, Lateness Lateness);
 
-public sealed record LeadCandidateNotice(string PlanId, string TaskId, string TargetId, string CreditCode, string Category, string Finding, string FoundBy);
+public sealed record TaskReassignedNotice(string PlanId, string TaskId, string TargetId, string Replaced, TaskOfficer Replacement, int Round, string Reason, CheckNotice Task);
+
+public sealed record TaskExceptionNotice(string PlanId, string TaskId, string TargetId, string CreditCode, string Reason, string ReportedBy, DateTimeOffset At);
+
+public sealed record PlanSuspensionNotice(string PlanId, string Title, string Kind, string By, string? Reason, DateTimeOffset At, IReadOnlyList<PausedClock> Clocks);
+
+/// <summary>A bid-rigging or fraud finding: ndrc or the department that found it turns it into a lead with <c>POST …/tasks/{TaskId}/findings/{FindingIndex}/lead</c>.</summary>
+public sealed record LeadCandidateNotice(string PlanId, string TaskId, string TargetId, string CreditCode, string Category, string Finding, string FoundBy, int FindingIndex);
 
 public sealed record PublishedNotice(string PlanId, string Title, DateTimeOffset PublishedAt, Lateness Lateness, IReadOnlyList<DepartmentSummary> Summary);

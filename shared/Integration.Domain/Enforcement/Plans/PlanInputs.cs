@@ -9,6 +9,8 @@ public sealed record ObjectionInput(string Reason);
 
 public sealed record CommitmentInput(string Commitment);
 
+public sealed record RecusalInput(string OfficerId, string Reason);
+
 public sealed record RevealInput(string Nonce);
 
 public sealed record ResultInput(string ResultCode, IReadOnlyList<PlanFinding> Findings, DateTimeOffset CompletedAt);
@@ -132,6 +134,22 @@ public static class PlanInputs
         var f = new JsonFields(body, errors);
         var reason = f.String("reason", maxLength: 2000);
         return reason is null ? null : new ObjectionInput(reason);
+    }
+
+    /// <summary>An officer of a task who must step aside after the draw, and why (回避事由).</summary>
+    public static RecusalInput? Recusal(JsonElement body, FieldErrors errors, Func<string, string?> officerProblem)
+    {
+        ArgumentNullException.ThrowIfNull(officerProblem);
+        var f = new JsonFields(body, errors);
+        var officerId = f.String("officerId", maxLength: RecordId.MaxLength);
+        if (officerId is not null && officerProblem(officerId) is { } problem)
+        {
+            f.Add("officerId", problem);
+            officerId = null;
+        }
+
+        var reason = f.String("reason", maxLength: 2000);
+        return officerId is null || reason is null ? null : new RecusalInput(officerId, reason);
     }
 
     public static CommitmentInput? Commitment(JsonElement body, FieldErrors errors)

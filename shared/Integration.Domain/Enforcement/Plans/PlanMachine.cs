@@ -277,9 +277,12 @@ public static class PlanMachine
             return new PlanRejection(PlanRejectionKind.NotFound, $"Plan {state.PlanId} has no task {TextRules.Echo(taskId)}.");
         }
 
-        if (!task.Departments.Contains(caller))
+        // A task in exception may also be closed by the lead department, as unreachable, when its own departments cannot go on.
+        var closingException = task.Status == TaskStatus.Exception && caller == state.Input.LeadDepartment && !task.Departments.Contains(caller);
+        if (!task.Departments.Contains(caller) && !closingException)
         {
-            return Forbidden($"Task {taskId} of plan {state.PlanId} is inspected by {string.Join(", ", task.Departments)}; '{caller}' may not enter its result.");
+            return Forbidden($"Task {taskId} of plan {state.PlanId} is inspected by {string.Join(", ", task.Departments)}; '{caller}' may not enter its result"
+                + (task.Status == TaskStatus.Exception ? $" (the lead department {state.Input.LeadDepartment} may close it as 'unreachable')." : "."));
         }
 
         if (Stage(state, "enter a result for", PlanStage.Inspecting) is { } rejected)
@@ -293,12 +296,18 @@ public static class PlanMachine
         }
 
         var errors = new FieldErrors();
-        if (PlanInputs.Result(body, errors, now, isDepartment) is not { } input)
+        var input = PlanInputs.Result(body, errors, now, isDepartment);
+        if (closingException && input is not null && input.ResultCode != "unreachable")
+        {
+            errors.Add("resultCode", $"The lead department closes a task in exception only as 'unreachable' ({PlanVocabulary.ResultCodes["unreachable"]}); the task's departments enter any other result.");
+        }
+
+        if (input is null || !errors.IsEmpty)
         {
             return Invalid(errors);
         }
 
-        var lateness = PlanClocks.MeasureUntil(calendar, state.Input.Window.To, now);
+        var lateness = PlanClocks.MeasureUntil(calendar, state.ResultsDue, now);
         var done = task with { Status = TaskStatus.Done, Result = new TaskResult(input.ResultCode, input.Findings, input.CompletedAt, caller, now, lateness) };
         var tasks = state.Tasks.Select(t => t.TaskId == taskId ? done : t).ToArray();
         var notices = new List<PlanNotice>();
@@ -314,10 +323,10 @@ public static class PlanMachine
             start.AddRange(PlanClocks.Start(PlanClocks.Assistance, clock, letterId));
         }
 
-        foreach (var finding in input.Findings.Where(f => f.Category is "bid-rigging" or "fraud"))
+        foreach (var (finding, index) in input.Findings.Select((f, i) => (f, i)).Where(p => FindingLeads.MayBecomeLead(p.f)))
         {
             notices.Add(new PlanNotice(rules.Coordinator, "enforcement.lead-candidate",
-                new LeadCandidateNotice(state.PlanId, taskId, task.TargetId, task.CreditCode, finding.Category, finding.Text, caller)));
+                new LeadCandidateNotice(state.PlanId, taskId, task.TargetId, task.CreditCode, finding.Category, finding.Text, caller, index)));
         }
 
         var next = state with { Tasks = tasks, Letters = letters };
@@ -342,6 +351,300 @@ public static class PlanMachine
         return new PlanTransition(next, "plan.result-entered", details, notices, start, stop, []);
     }
 
+    /// <summary>
+    /// A department of the task reports that one of its officers must step aside (回避) after the draw: the replacement
+    /// is re-drawn from the draw's seed (DRAW-v1 §6) and recorded in the draw record, so the draw still verifies.
+    /// </summary>
+    public static PlanDecision Recuse(PlanState state, string caller, string taskId, JsonElement body, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Task(taskId) is not { } task)
+        {
+            return new PlanRejection(PlanRejectionKind.NotFound, $"Plan {state.PlanId} has no task {TextRules.Echo(taskId)}.");
+        }
+
+        if (!task.Departments.Contains(caller))
+        {
+            return Forbidden($"Task {taskId} of plan {state.PlanId} is inspected by {string.Join(", ", task.Departments)}; '{caller}' may not report a recusal on it.");
+        }
+
+        if (Stage(state, "report a recusal on", PlanStage.Inspecting) is { } rejected)
+        {
+            return rejected;
+        }
+
+        if (task.Status == TaskStatus.Done)
+        {
+            return new PlanRejection(PlanRejectionKind.Conflict, $"Task {taskId} already has its result; its officers are no longer replaced.", Stage: PlanNames.Of(TaskStatus.Done));
+        }
+
+        var errors = new FieldErrors();
+        if (PlanInputs.Recusal(body, errors, officerId => task.Officers.Any(o => o.OfficerId == officerId)
+                ? null
+                : $"{TextRules.Echo(officerId)} is not an officer of task {taskId} (its officers are {string.Join(", ", task.Officers.Select(o => o.OfficerId))}).") is not { } input)
+        {
+            return Invalid(errors);
+        }
+
+        var draw = state.Draw!;
+        var record = draw.Record!;
+        var (redraw, problem) = DrawEngine.Redraw(record, task.TargetId, input.OfficerId);
+        if (redraw is null)
+        {
+            return new PlanRejection(PlanRejectionKind.Conflict, $"{problem} Nothing was changed; the task's department may report the task as an exception instead.", Stage: PlanNames.Of(state.Stage));
+        }
+
+        var replaced = task.Officers.First(o => o.OfficerId == input.OfficerId);
+        var replacement = new TaskOfficer(draw.Roster.Officers.First(o => o.OfficerId == redraw.Officer).Department, redraw.Officer);
+        var updated = task with
+        {
+            Officers = task.Officers.Select(o => o.OfficerId == input.OfficerId ? replacement : o).ToArray(),
+            Recusals = [.. task.Recusals, new TaskRecusal(input.OfficerId, replaced.Department, input.Reason, caller, now, redraw.Round, replacement)],
+        };
+        var next = state with
+        {
+            Draw = draw with { Record = record with { Redraws = [.. record.Redraws, redraw] } },
+            Tasks = state.Tasks.Select(t => t.TaskId == taskId ? updated : t).ToArray(),
+        };
+        var notice = new TaskReassignedNotice(state.PlanId, taskId, task.TargetId, input.OfficerId, replacement, redraw.Round, input.Reason, CheckNoticeOf(next, updated));
+        var notices = task.Departments.Union(updated.Departments, StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(d => new PlanNotice(d, "enforcement.task-reassigned", notice)).ToArray();
+        var details = new { taskId, department = caller, officerId = input.OfficerId, input.Reason, redraw.Round, replacement = replacement.OfficerId, replacementDepartment = replacement.Department, label = DrawEngine.RedrawLabel(task.TargetId, redraw.Round) };
+        return new PlanTransition(next, "plan.officer-redrawn", details, notices, [], [], []);
+    }
+
+    /// <summary>
+    /// The target of a task cannot be inspected (unreachable at its registered address): a department of the task, or
+    /// the lead department, puts the task in exception with the reason. The task then waits for its result: its
+    /// departments enter one if the target is reached after all, or the lead department closes it as <c>unreachable</c>.
+    /// </summary>
+    public static PlanDecision ReportException(PlanState state, string caller, string taskId, JsonElement body, DateTimeOffset now, PlanRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (state.Task(taskId) is not { } task)
+        {
+            return new PlanRejection(PlanRejectionKind.NotFound, $"Plan {state.PlanId} has no task {TextRules.Echo(taskId)}.");
+        }
+
+        if (!task.Departments.Contains(caller) && caller != state.Input.LeadDepartment)
+        {
+            return Forbidden($"Task {taskId} of plan {state.PlanId} is inspected by {string.Join(", ", task.Departments)}; '{caller}' (neither one of them nor the lead department) may not report it as an exception.");
+        }
+
+        if (Stage(state, "report an exception on", PlanStage.Inspecting) is { } rejected)
+        {
+            return rejected;
+        }
+
+        if (task.Status != TaskStatus.Assigned)
+        {
+            return new PlanRejection(PlanRejectionKind.Conflict, $"Task {taskId} is '{PlanNames.Of(task.Status)}'; only an assigned task can be reported as an exception.", Stage: PlanNames.Of(task.Status));
+        }
+
+        var errors = new FieldErrors();
+        if (PlanInputs.Objection(body, errors) is not { } input)
+        {
+            return Invalid(errors);
+        }
+
+        var updated = task with { Status = TaskStatus.Exception, Exception = new TaskException(input.Reason, caller, now) };
+        var next = state with { Tasks = state.Tasks.Select(t => t.TaskId == taskId ? updated : t).ToArray() };
+        var exceptionNotice = new TaskExceptionNotice(state.PlanId, taskId, task.TargetId, task.CreditCode, input.Reason, caller, now);
+        var notices = task.Departments.Append(state.Input.LeadDepartment).Append(rules.Coordinator).Where(d => d != caller).Distinct(StringComparer.Ordinal)
+            .Select(d => new PlanNotice(d, "enforcement.task-exception", exceptionNotice)).ToArray();
+        return new PlanTransition(next, "plan.task-exception", new { taskId, department = caller, input.Reason }, notices, [], [], []);
+    }
+
+    /// <summary>
+    /// The coordinator or the lead department suspends the plan with a reason. Every open clock stops and keeps the
+    /// working days it had left; until the plan is resumed no command but resume is accepted.
+    /// </summary>
+    public static PlanDecision Suspend(PlanState state, string caller, bool isCoordinator, JsonElement body, DateTimeOffset now, WorkingDayCalendar calendar, PlanRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (!isCoordinator && caller != state.Input.LeadDepartment)
+        {
+            return Forbidden($"Only the coordinator ({rules.Coordinator}) or the lead department ({state.Input.LeadDepartment}) suspends plan {state.PlanId}.");
+        }
+
+        if (state.Stage == PlanStage.Suspended)
+        {
+            return SuspendedRejection(state, "suspend");
+        }
+
+        if (state.Stage == PlanStage.Closed)
+        {
+            return new PlanRejection(PlanRejectionKind.Conflict, $"Plan {state.PlanId} is closed; there is nothing left to suspend.", Stage: PlanNames.Of(state.Stage));
+        }
+
+        var errors = new FieldErrors();
+        if (PlanInputs.Objection(body, errors) is not { } input)
+        {
+            return Invalid(errors);
+        }
+
+        var today = ChinaTime.DateOf(now);
+        var paused = OpenClocks(state, calendar)
+            .Select(c => new PausedClock(c.Clock, c.LetterId, c.Due, Math.Max(1, calendar.WorkingDaysBetween(today, c.Due))))
+            .ToArray();
+        var next = state with { Stage = PlanStage.Suspended, Suspension = new PlanSuspension(now, caller, input.Reason, state.Stage, paused) };
+        var notice = new PlanSuspensionNotice(state.PlanId, state.Input.Title, state.Input.Kind, caller, input.Reason, now, paused);
+        var notices = state.Parties.Append(rules.Coordinator).Distinct(StringComparer.Ordinal).Select(d => new PlanNotice(d, "enforcement.suspended", notice)).ToArray();
+        var stop = paused.SelectMany(p => PlanClocks.Both(p.Clock, p.LetterId)).ToArray();
+        return new PlanTransition(next, "plan.suspended", new { by = caller, input.Reason, from = PlanNames.Of(state.Stage), paused }, notices, [], stop, []);
+    }
+
+    /// <summary>The coordinator or the lead department resumes a suspended plan: it returns to its stage and every paused clock restarts with the working days it had left.</summary>
+    public static PlanDecision Resume(PlanState state, string caller, bool isCoordinator, DateTimeOffset now, WorkingDayCalendar calendar, PlanRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(rules);
+        if (!isCoordinator && caller != state.Input.LeadDepartment)
+        {
+            return Forbidden($"Only the coordinator ({rules.Coordinator}) or the lead department ({state.Input.LeadDepartment}) resumes plan {state.PlanId}.");
+        }
+
+        if (Stage(state, "resume", PlanStage.Suspended) is { } rejected)
+        {
+            return rejected;
+        }
+
+        var suspension = state.Suspension!;
+        var today = ChinaTime.DateOf(now);
+        var next = state with { Stage = suspension.From, Suspension = null };
+        var start = new List<PlanClockStart>();
+        foreach (var paused in suspension.Clocks)
+        {
+            var basis = new ClockBasis(today, paused.WorkingDaysLeft);
+            switch (paused.Clock)
+            {
+                case PlanClocks.Consultation:
+                    next = next with { Consultation = next.Consultation with { Clock = basis } };
+                    break;
+                case PlanClocks.Commit:
+                    next = next with { Draw = next.Draw! with { CommitClock = basis } };
+                    break;
+                case PlanClocks.Reveal:
+                    next = next with { Draw = next.Draw! with { RevealClock = basis } };
+                    break;
+                case PlanClocks.Results:
+                    // The results clock is a calendar day: it becomes the last of the working days it had left.
+                    next = next with { ResultsDueOn = basis.On(calendar).Deadline };
+                    start.AddRange(PlanClocks.Until(PlanClocks.Results, next.ResultsDue));
+                    continue;
+                case PlanClocks.Publish:
+                    next = next with { PublishClock = basis };
+                    break;
+                case PlanClocks.Assistance:
+                    next = next with { Letters = next.Letters.Select(l => l.LetterId == paused.LetterId ? l with { Clock = basis } : l).ToArray() };
+                    break;
+                default:
+                    throw new InvalidOperationException($"A suspension paused an unknown clock '{paused.Clock}'.");
+            }
+
+            start.AddRange(PlanClocks.Start(paused.Clock, basis, paused.LetterId));
+        }
+
+        var resumed = suspension.Clocks.Select(p => new { p.Clock, p.LetterId, p.WasDue, p.WorkingDaysLeft, dueAt = start.First(s => s.Name == PlanClocks.Name(p.Clock, false, p.LetterId)).On(calendar).At }).ToArray();
+        var notice = new PlanSuspensionNotice(state.PlanId, state.Input.Title, state.Input.Kind, caller, null, now, suspension.Clocks);
+        var notices = state.Parties.Append(rules.Coordinator).Distinct(StringComparer.Ordinal).Select(d => new PlanNotice(d, "enforcement.resumed", notice)).ToArray();
+        return new PlanTransition(next, "plan.resumed", new { by = caller, stage = PlanNames.Of(suspension.From), suspendedAt = suspension.At, clocks = resumed }, notices, start, [], []);
+    }
+
+    /// <summary>The clocks still running: each stage's own clock unless its overdue warning has rung, and every unanswered letter's.</summary>
+    private static IEnumerable<(string Clock, string? LetterId, DateOnly Due)> OpenClocks(PlanState state, WorkingDayCalendar calendar)
+    {
+        var draw = state.Draw;
+        switch (state.Stage)
+        {
+            case PlanStage.Consultation when state.Consultation.OverdueAt is null:
+                yield return (PlanClocks.Consultation, null, state.Consultation.Clock.On(calendar).Deadline);
+                break;
+            case PlanStage.Committing when draw is { MissedCommit.Count: 0 }:
+                yield return (PlanClocks.Commit, null, draw.CommitClock.On(calendar).Deadline);
+                break;
+            case PlanStage.Revealing when draw is { MissedReveal.Count: 0, RevealClock: { } reveal }:
+                yield return (PlanClocks.Reveal, null, reveal.On(calendar).Deadline);
+                break;
+            case PlanStage.Inspecting when state.ResultsOverdueAt is null:
+                yield return (PlanClocks.Results, null, state.ResultsDue);
+                break;
+        }
+
+        if (state.Stage is PlanStage.Inspecting or PlanStage.AwaitingPublication && state.PublishClock is { } publish && state.PublishOverdueAt is null)
+        {
+            yield return (PlanClocks.Publish, null, publish.On(calendar).Deadline);
+        }
+
+        foreach (var letter in state.Letters.Where(l => l.AnsweredAt is null && l.OverdueAt is null))
+        {
+            yield return (PlanClocks.Assistance, letter.LetterId, letter.Clock.On(calendar).Deadline);
+        }
+    }
+
+    /// <summary>
+    /// Why the caller may not turn finding <paramref name="finding"/> of a task into a lead, or null. ndrc or the
+    /// department that entered the result may; the task must have its result and the finding be bid rigging or fraud.
+    /// </summary>
+    public static PlanRejection? CheckFindingLead(PlanState state, string caller, bool isCoordinator, string taskId, int finding)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Task(taskId) is not { } task)
+        {
+            return new PlanRejection(PlanRejectionKind.NotFound, $"Plan {state.PlanId} has no task {TextRules.Echo(taskId)}.");
+        }
+
+        // Before the result, its departments (one of which will enter the findings) are told there is none yet, not refused.
+        if (!isCoordinator && caller != task.Result?.EnteredBy && !(task.Result is null && task.Departments.Contains(caller)))
+        {
+            return Forbidden(task.Result is null
+                ? $"Only the coordinator or the department that enters the findings of task {taskId} of plan {state.PlanId} may turn one into a lead."
+                : $"Only the coordinator or {task.Result.EnteredBy}, which entered the findings of task {taskId}, may turn one into a lead.");
+        }
+
+        if (state.Stage == PlanStage.Suspended)
+        {
+            return SuspendedRejection(state, "turn a finding into a lead for");
+        }
+
+        if (task.Result is not { } result)
+        {
+            return new PlanRejection(PlanRejectionKind.Conflict, $"Task {taskId} of plan {state.PlanId} has no result yet, so no findings.", Stage: PlanNames.Of(task.Status));
+        }
+
+        if (finding < 0 || finding >= result.Findings.Count)
+        {
+            return new PlanRejection(PlanRejectionKind.NotFound, $"Task {taskId} of plan {state.PlanId} has {result.Findings.Count} finding(s), numbered from 0; there is no finding {finding}.");
+        }
+
+        return FindingLeads.MayBecomeLead(result.Findings[finding])
+            ? null
+            : new PlanRejection(PlanRejectionKind.Conflict, $"Finding {finding} of task {taskId} is '{result.Findings[finding].Category}'; only bid-rigging and fraud findings become leads.", Stage: PlanNames.Of(task.Status));
+    }
+
+    /// <summary>Records on the task that its finding became lead <paramref name="leadId"/>; a finding already linked is a conflict (nothing to do).</summary>
+    public static PlanDecision LinkLead(PlanState state, string caller, string taskId, int finding, string leadId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Task(taskId) is not { } task)
+        {
+            return new PlanRejection(PlanRejectionKind.NotFound, $"Plan {state.PlanId} has no task {TextRules.Echo(taskId)}.");
+        }
+
+        if (task.Leads.FirstOrDefault(l => l.Finding == finding) is { } linked)
+        {
+            return new PlanRejection(PlanRejectionKind.Conflict, $"Finding {finding} of task {taskId} is lead {linked.LeadId} already.", Stage: PlanNames.Of(task.Status));
+        }
+
+        var updated = task with { Leads = [.. task.Leads, new FindingLead(finding, leadId, caller, now)] };
+        var next = state with { Tasks = state.Tasks.Select(t => t.TaskId == taskId ? updated : t).ToArray() };
+        return new PlanTransition(next, "plan.finding-lead", new { taskId, finding, leadId, by = caller }, [], [], [], []);
+    }
+
     /// <summary>The department a letter of assistance was sent to answers it (accepting, or returning it with reasons).</summary>
     public static PlanDecision AnswerAssistance(PlanState state, string caller, string letterId, JsonElement body, DateTimeOffset now, WorkingDayCalendar calendar)
     {
@@ -354,6 +657,11 @@ public static class PlanMachine
         if (letter.To != caller)
         {
             return Forbidden($"Assistance letter {letterId} was sent to {letter.To}; '{caller}' may not answer it.");
+        }
+
+        if (state.Stage == PlanStage.Suspended)
+        {
+            return SuspendedRejection(state, "answer an assistance letter of");
         }
 
         if (letter.AnsweredAt is not null)
@@ -417,6 +725,12 @@ public static class PlanMachine
         ArgumentNullException.ThrowIfNull(rules);
         var draw = state.Draw;
         var coordinator = rules.Coordinator;
+        // A suspension cancels the clocks it pauses; a wake-up that still arrives has nothing to say.
+        if (state.Stage == PlanStage.Suspended)
+        {
+            return null;
+        }
+
         if (action == PlanClocks.ReminderAction(PlanClocks.Consultation) && state.Stage == PlanStage.Consultation)
         {
             return Ring(now, state, action, deadline, PlanClocks.Consultation, "reminder", Due(state.Consultation.Clock, calendar), NotResponded(state), [],
@@ -455,7 +769,7 @@ public static class PlanMachine
                 $"{string.Join(", ", missed)} missed the reveal deadline of plan {state.PlanId}; the coordinator may restart the commitments.");
         }
 
-        var window = state.Input.Window.To;
+        var window = state.ResultsDue;
         if (action == PlanClocks.ReminderAction(PlanClocks.Results) && state.Stage == PlanStage.Inspecting)
         {
             return Ring(now, state, action, deadline, PlanClocks.Results, "reminder", ChinaTime.EndOf(window), OpenDepartments(state), [],
@@ -588,7 +902,7 @@ public static class PlanMachine
                 }
                 else
                 {
-                    start.AddRange(PlanClocks.Until(PlanClocks.Results, state.Input.Window.To));
+                    start.AddRange(PlanClocks.Until(PlanClocks.Results, state.ResultsDue));
                 }
 
                 var details = new { department = caller, attempt = draw.Attempt, record.RosterHash, record.Seed, nonces = record.Nonces, tasks = tasks.Length };
@@ -613,7 +927,7 @@ public static class PlanMachine
             return state;
         }
 
-        var clock = new ClockBasis(from < state.Input.Window.To ? from : state.Input.Window.To, state.Input.PublishWithinWorkingDays);
+        var clock = new ClockBasis(from < state.ResultsDue ? from : state.ResultsDue, state.Input.PublishWithinWorkingDays);
         start.AddRange(PlanClocks.Start(PlanClocks.Publish, clock));
         notices.Add(new PlanNotice(state.Input.LeadDepartment, "enforcement.publication-due",
             Summary(state, $"Publish the results of plan {state.PlanId} (POST …/publish).", clock.On(calendar))));
@@ -699,10 +1013,19 @@ public static class PlanMachine
     private static PlanRejection? Stage(PlanState state, string what, params PlanStage[] allowed) =>
         allowed.Contains(state.Stage)
             ? null
-            : new PlanRejection(
+            : state.Stage == PlanStage.Suspended ? SuspendedRejection(state, what) : new PlanRejection(
                 PlanRejectionKind.Conflict,
                 $"Plan {state.PlanId} is '{PlanNames.Of(state.Stage)}'; to {what} it, it must be {string.Join(" or ", allowed.Select(s => $"'{PlanNames.Of(s)}'"))}.",
                 Stage: PlanNames.Of(state.Stage));
+
+    private static PlanRejection SuspendedRejection(PlanState state, string what)
+    {
+        var suspension = state.Suspension!;
+        return new PlanRejection(
+            PlanRejectionKind.Conflict,
+            $"Plan {state.PlanId} is suspended since {suspension.At:O} by {suspension.By} ({suspension.Reason}); nothing may {what} it until it is resumed (POST …/resume).",
+            Stage: PlanNames.Of(PlanStage.Suspended));
+    }
 
     private static PlanRejection Forbidden(string detail) => new(PlanRejectionKind.Forbidden, detail);
 

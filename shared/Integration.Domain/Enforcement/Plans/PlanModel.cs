@@ -103,6 +103,9 @@ public enum PlanStage
 
     /// <summary>Published and closed with a summary per department.</summary>
     Closed,
+
+    /// <summary>Halted by the coordinator or the lead department (a court order, an emergency): only resume is accepted and the clocks stand still.</summary>
+    Suspended,
 }
 
 public enum ConsultationAnswer
@@ -145,7 +148,29 @@ public enum TaskStatus
 {
     Assigned,
     Done,
+
+    /// <summary>The target cannot be inspected (unreachable at its registered address): waits for its result, usually <c>unreachable</c> entered by the lead department.</summary>
+    Exception,
 }
+
+/// <summary>An officer of a task who stepped aside after the draw (回避), and who was drawn in the officer's place (<see cref="Round"/> of DRAW-v1's re-draws).</summary>
+public sealed record TaskRecusal(string OfficerId, string Department, string Reason, string ReportedBy, DateTimeOffset At, int Round, TaskOfficer Replacement);
+
+/// <summary>A finding of the task's result that became a lead in the lead relay (by its index in the result's findings).</summary>
+public sealed record FindingLead(int Finding, string LeadId, string By, DateTimeOffset At);
+
+/// <summary>Why a task cannot go on as dispatched (the target cannot be reached), who said so, and when.</summary>
+public sealed record TaskException(string Reason, string ReportedBy, DateTimeOffset At);
+
+/// <summary>
+/// A clock that stood open when the plan was suspended: the working days it had left, counted on the calendar as
+/// (suspension day, deadline]; at least one, so a clock suspended on its last day still has that day on resumption.
+/// The results clock (a calendar day, the window's end) is paused the same way and resumes as a new last day.
+/// </summary>
+public sealed record PausedClock(string Clock, string? LetterId, DateOnly WasDue, int WorkingDaysLeft);
+
+/// <summary>A suspension of the plan: who, why, from which stage, and the clocks that stand still until it resumes.</summary>
+public sealed record PlanSuspension(DateTimeOffset At, string By, string Reason, PlanStage From, IReadOnlyList<PausedClock> Clocks);
 
 /// <summary>One inspection task: a drawn target and the officers drawn for it (检查任务).</summary>
 public sealed record PlanTask(
@@ -157,6 +182,12 @@ public sealed record PlanTask(
     TaskStatus Status,
     TaskResult? Result = null)
 {
+    public IReadOnlyList<TaskRecusal> Recusals { get; init; } = [];
+
+    public TaskException? Exception { get; init; }
+
+    public IReadOnlyList<FindingLead> Leads { get; init; } = [];
+
     public IReadOnlyList<string> Departments => Officers.Select(o => o.Department).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 }
 
@@ -222,6 +253,14 @@ public sealed record PlanState
     public PlanPublication? Publication { get; init; }
 
     public IReadOnlyList<DepartmentSummary> Summary { get; init; } = [];
+
+    /// <summary>Set while the plan is suspended.</summary>
+    public PlanSuspension? Suspension { get; init; }
+
+    /// <summary>The last day for results when a suspension moved it past the window's end; otherwise the window's end.</summary>
+    public DateOnly? ResultsDueOn { get; init; }
+
+    public DateOnly ResultsDue => ResultsDueOn ?? Input.Window.To;
 
     public string PlanId => Input.PlanId;
 

@@ -47,6 +47,22 @@ internal static class DrawGolden
             new("market", "m01", []),
         ]).Roster!;
 
+    public const string RedrawnTarget = "2026-371002-48-01-000103";
+
     public static DrawRecord Draw() =>
         Assert.IsType<DrawCompleted>(DrawEngine.Draw(PlanId, Roster, Sampling, Commitments, Nonces)).Record;
+
+    /// <summary>The draw with the documented re-draws applied: m02 steps aside on target …103, then its replacement does.</summary>
+    public static DrawRecord Redrawn()
+    {
+        var record = Draw();
+        foreach (var officer in new[] { "m02", "m01" })
+        {
+            var (redraw, problem) = DrawEngine.Redraw(record, RedrawnTarget, officer);
+            Assert.True(redraw is not null, problem);
+            record = record with { Redraws = [.. record.Redraws, redraw!] };
+        }
+
+        return record;
+    }
 }

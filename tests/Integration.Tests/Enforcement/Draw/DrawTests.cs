@@ -26,6 +26,8 @@ public sealed class DrawTests
     [Theory]
     [InlineData("targets:high", new[] { 504792868327398429UL, 15417018696696098277UL, 5886640854527491773UL })]
     [InlineData("officers:2026-371002-48-01-000101", new[] { 9654384660900961657UL, 10411266996655997818UL, 14668451295258650112UL })]
+    [InlineData("officers:2026-371002-48-01-000103:redraw:1", new[] { 4666151840446255415UL, 6750701157903790159UL, 16373796315572302461UL })]
+    [InlineData("officers:2026-371002-48-01-000103:redraw:2", new[] { 6785366299956177035UL, 6916755813961164988UL, 2910761765352666711UL })]
     public void The_golden_streams_give_the_documented_numbers(string label, ulong[] expected)
     {
         using var stream = new DrawStream(Convert.FromHexString(DrawGolden.Seed), label);
@@ -43,8 +45,49 @@ public sealed class DrawTests
                 "2026-371002-48-01-000110: t01, m01 (recused: h01, m02)",
             ],
             record.Selected.Select(s => $"{s.TargetId}: {string.Join(", ", s.Officers)} (recused: {string.Join(", ", s.Recused)})"));
-        Assert.Equal(File.ReadAllText(ExampleFile), DrawRecordJson.Write(record));
         Assert.True(DrawEngine.Verify(record).IsValid);
+    }
+
+    [Fact]
+    public void The_golden_redraws_are_the_documented_ones_and_the_record_is_the_example_file()
+    {
+        var record = DrawGolden.Redrawn();
+        Assert.Equal(
+            [new DrawRedraw(DrawGolden.RedrawnTarget, 1, "m02", "m01"), new DrawRedraw(DrawGolden.RedrawnTarget, 2, "m01", "h02")],
+            record.Redraws);
+        Assert.Equal(["t01", "h02"], record.OfficersOf(DrawGolden.RedrawnTarget));
+        Assert.Equal(File.ReadAllText(ExampleFile), DrawRecordJson.Write(record));
+        Assert.Equal(DrawVerification.Valid, DrawEngine.Verify(record));
+    }
+
+    [Fact]
+    public void A_redraw_refuses_an_officer_not_on_the_target_and_an_empty_pool_and_verify_names_a_tampered_redraw()
+    {
+        var record = DrawGolden.Redrawn();
+        Assert.Contains("is not on target", DrawEngine.Redraw(record, DrawGolden.RedrawnTarget, "m02").Problem, StringComparison.Ordinal);
+        Assert.Contains("was not drawn", DrawEngine.Redraw(record, "2026-371002-48-01-000105", "t01").Problem, StringComparison.Ordinal);
+
+        // Target …101 recuses h01 and m02 and has m01, h02: t01 is the last officer left, then nobody.
+        var (last, _) = DrawEngine.Redraw(record, "2026-371002-48-01-000101", "m01");
+        Assert.Equal("t01", last!.Officer);
+        var exhausted = record with { Redraws = [.. record.Redraws, last] };
+        Assert.Contains("No officer of the roster is left", DrawEngine.Redraw(exhausted, "2026-371002-48-01-000101", "h02").Problem, StringComparison.Ordinal);
+
+        var chosen = record with { Redraws = [record.Redraws[0] with { Officer = "h01" }, record.Redraws[1]] };
+        Assert.Contains("redraws[0]", DrawEngine.Verify(chosen).Mismatch, StringComparison.Ordinal);
+        var skipped = record with { Redraws = [record.Redraws[1]] };
+        Assert.Contains("redraws[0]", DrawEngine.Verify(skipped).Mismatch, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_record_published_without_redraws_reads_as_none_and_verifies()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(DrawRecordJson.Write(DrawGolden.Draw()))!.AsObject();
+        json.Remove("redraws");
+        var (record, problem) = DrawRecordJson.Read(json.ToJsonString());
+        Assert.Null(problem);
+        Assert.Empty(record!.Redraws);
+        Assert.Equal(DrawVerification.Valid, DrawEngine.Verify(record));
     }
 
     [Fact]
@@ -106,6 +149,15 @@ public sealed class DrawTests
             var tampered = record with { Selected = [first with { Officers = [.. first.Officers.Reverse()] }, .. record.Selected.Skip(1)] };
             File.WriteAllText(file, DrawRecordJson.Write(tampered));
             Assert.Equal((1, $"invalid: officers of {first.TargetId}"), RunScript(python!, file));
+
+            // A re-draw made by the platform verifies; one whose replacement was chosen by hand does not.
+            var (redraw, problem) = DrawEngine.Redraw(record, first.TargetId, first.Officers[0]);
+            Assert.True(redraw is not null, problem);
+            File.WriteAllText(file, DrawRecordJson.Write(record with { Redraws = [redraw!] }));
+            Assert.Equal((0, "valid"), RunScript(python!, file));
+            var other = record.Roster.Officers.Select(o => o.OfficerId).First(o => o != redraw!.Officer && !first.Officers.Contains(o) && !first.Recused.Contains(o));
+            File.WriteAllText(file, DrawRecordJson.Write(record with { Redraws = [redraw! with { Officer = other }] }));
+            Assert.Equal((1, $"invalid: redraws[0] of {first.TargetId}"), RunScript(python!, file));
         }
         finally
         {

@@ -12,8 +12,8 @@ namespace Integration.Tests.Enforcement.Plans;
 
 /// <summary>
 /// A plan and its orchestration in the function app's own process, on a task hub in Azurite, killed with SIGKILL while
-/// the plan waits for confirmations and again while it waits for commitments. After each restart the plan goes on from
-/// where it was, and its orchestration follows it to the dispatched tasks.
+/// the plan waits for confirmations, while it waits for commitments and while it is suspended. After each restart the
+/// plan goes on from where it was, and its orchestration follows it to the dispatched tasks, through the suspension.
 /// </summary>
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class PlanCrashDrillTests(DurableAzuriteFixture azurite) : IDisposable
@@ -32,7 +32,7 @@ public sealed class PlanCrashDrillTests(DurableAzuriteFixture azurite) : IDispos
     }
 
     [Fact]
-    public async Task Killed_while_waiting_for_confirmations_and_for_commitments_the_plan_goes_on_after_each_restart()
+    public async Task Killed_while_waiting_for_confirmations_for_commitments_and_while_suspended_the_plan_goes_on_after_each_restart()
     {
         var ct = TestContext.Current.CancellationToken;
         var settings = new Dictionary<string, string>
@@ -89,6 +89,18 @@ public sealed class PlanCrashDrillTests(DurableAzuriteFixture azurite) : IDispos
         Assert.Equal(
             ["plan.created", "plan.confirmed", "plan.confirmed", "plan.confirmed", "plan.approved", "plan.committed", "plan.committed", "plan.committed", "plan.revealed", "plan.revealed", "plan.drawn"],
             history.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+
+        // Suspended, the orchestration keeps waiting (no deadline to wake for), through a kill, until the plan resumes.
+        await PostAsync(third, "housing", $"/api/enforcement/plans/{planId}/suspend", new JsonObject { ["reason"] = "接上级通知，暂停本轮抽查" }, ct);
+        var waiting = await third.WaitForAsync(planId, d => Stage(d) == "suspended", ct);
+        Assert.Equal("Running", waiting.GetProperty("status").GetString());
+        third.Kill();
+
+        using var fourth = await AppProcess.StartAsync(settings, ct);
+        Assert.Equal("suspended", await PlanStageAsync(fourth, planId, ct));
+        await PostAsync(fourth, "ndrc", $"/api/enforcement/plans/{planId}/resume", null, ct);
+        var resumed = await fourth.WaitForAsync(planId, d => Stage(d) == "inspecting", ct);
+        Assert.Equal("Running", resumed.GetProperty("status").GetString());
     }
 
     private static string? Stage(JsonElement detail) =>

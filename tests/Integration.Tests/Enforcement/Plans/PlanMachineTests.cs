@@ -12,9 +12,9 @@ namespace Integration.Tests.Enforcement.Plans;
 public sealed class PlanMachineTests
 {
     /// <summary>Monday 2 March 2026, 10:00 in China.</summary>
-    private static readonly DateTimeOffset Monday = new(2026, 3, 2, 10, 0, 0, TimeSpan.FromHours(8));
+    internal static readonly DateTimeOffset Monday = new(2026, 3, 2, 10, 0, 0, TimeSpan.FromHours(8));
 
-    private static readonly Domain.Calendar.WorkingDayCalendar Calendar = TestCalendar.Instance;
+    internal static readonly Domain.Calendar.WorkingDayCalendar Calendar = TestCalendar.Instance;
 
     [Fact]
     public void Every_invalid_field_of_a_plan_is_listed_at_once()
@@ -200,7 +200,7 @@ public sealed class PlanMachineTests
         ["completedAt"] = "2026-03-04T16:00:00+08:00",
     };
 
-    private static PlanInput Input(string planId, int ratio = 50, int officersPerTarget = 2)
+    internal static PlanInput Input(string planId, int ratio = 50, int officersPerTarget = 2)
     {
         var body = Plan(planId);
         body["sampling"]!["strata"]![0]!["ratioPercent"] = ratio;
@@ -209,10 +209,10 @@ public sealed class PlanMachineTests
         return PlanInputs.Plan(Json(body), errors, new DateOnly(2026, 3, 2), Catalogue) ?? throw new InvalidOperationException(string.Join("; ", errors.ToDictionary().Keys));
     }
 
-    private static PlanTransition Create(string planId, int officersPerTarget = 2) =>
+    internal static PlanTransition Create(string planId, int officersPerTarget = 2) =>
         PlanMachine.Create(Input(planId, officersPerTarget: officersPerTarget), "transport", Monday, Calendar, Rules);
 
-    private static PlanState Revealing(string planId, int officersPerTarget = 2, int officersPerDepartment = 2)
+    internal static PlanState Revealing(string planId, int officersPerTarget = 2, int officersPerDepartment = 2)
     {
         var state = Create(planId, officersPerTarget).State;
         foreach (var department in Participants)
@@ -230,7 +230,7 @@ public sealed class PlanMachineTests
         return state;
     }
 
-    private static PlanTransition RevealAll(PlanState state, string planId, IEnumerable<string> departments)
+    internal static PlanTransition RevealAll(PlanState state, string planId, IEnumerable<string> departments)
     {
         PlanTransition? last = null;
         foreach (var department in departments)
@@ -241,11 +241,11 @@ public sealed class PlanMachineTests
         return last!;
     }
 
-    private static PlanState Inspecting(string planId) => RevealAll(Revealing(planId), planId, Participants).State;
+    internal static PlanState Inspecting(string planId) => RevealAll(Revealing(planId), planId, Participants).State;
 
-    private static PlanTransition Transition(PlanDecision decision) =>
+    internal static PlanTransition Transition(PlanDecision decision) =>
         decision as PlanTransition ?? throw new Xunit.Sdk.XunitException($"Expected a transition, got {decision}: {(decision as PlanRejection)?.Detail} {string.Join("; ", (decision as PlanRejection)?.Errors?.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}") ?? [])}");
 
-    private static PlanRejection Rejection(PlanDecision decision) =>
+    internal static PlanRejection Rejection(PlanDecision decision) =>
         decision as PlanRejection ?? throw new Xunit.Sdk.XunitException($"Expected a rejection, got {decision}");
 }
