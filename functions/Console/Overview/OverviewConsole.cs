@@ -1,0 +1,5 @@
+namespace Integration.Functions.Console.Overview;
+public static class OverviewConsole
+{
+    public static RouteGroupBuilder MapOverviewConsole(this RouteGroupBuilder console) => console;
+}
