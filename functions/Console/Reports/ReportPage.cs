@@ -108,15 +108,21 @@ public sealed class ReportPage : ComponentBase
                 Acknowledgement(m, ack);
             }
 
-            Chart(m);
+            // A department reads its own section first; the coordinator the municipality's, the chart, then every department's.
             if (Model.Municipality is { } city)
             {
                 Section(m, city, "municipality");
+                Chart(m);
             }
 
             foreach (var section in Model.Sections)
             {
                 Section(m, section, "department");
+            }
+
+            if (Model.Municipality is null)
+            {
+                Chart(m);
             }
         });
     }

@@ -35,7 +35,7 @@ public sealed class ConsoleOverviewBrowserTests
             await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
             var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-ndrc");
             await page.GetByRole(AriaRole.Navigation, new() { Name = "主导航" }).GetByRole(AriaRole.Link, new() { Name = "总览" }).ClickAsync();
-            await page.WaitForURLAsync("**/console/overview");
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/overview$"));
 
             var overdue = page.Locator("[data-section=overdue] tbody tr").Filter(new() { HasText = ApprovalId });
             await Assertions.Expect(overdue).ToHaveCountAsync(1);

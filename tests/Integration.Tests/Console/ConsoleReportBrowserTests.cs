@@ -31,7 +31,7 @@ public sealed class ConsoleReportBrowserTests
         await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
         var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-housing");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "主导航" }).GetByRole(AriaRole.Link, new() { Name = "协调通报" }).ClickAsync();
-        await page.WaitForURLAsync("**/console/reports");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/reports$"));
 
         await Assertions.Expect(page.Locator("#report-title")).ToHaveTextAsync($"{period} 第 1 版");
         // Housing sees its own section only, not the municipality's nor another department's.
