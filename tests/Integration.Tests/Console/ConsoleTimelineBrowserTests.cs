@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using Integration.Domain.Storage;
+using Integration.Functions.Platform.Records;
 using Integration.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Integration.Tests.Console;
@@ -40,6 +43,44 @@ public sealed class ConsoleTimelineBrowserTests
         using var ndrc = app.Client("dev-ndrc");
         var history = await ndrc.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/audit/approval/{ApprovalId}", Ct);
         await Assertions.Expect(entries).ToHaveCountAsync(history.GetProperty("entries").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_history_entry_changed_in_storage_shows_the_badge_failed_from_that_entry_on()
+    {
+        // The approval is stored, then its first history entry is rewritten behind the record store's back.
+        var data = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var seeded = new PlatformFactory().With("Storage:DataPath", data))
+            {
+                using var system = seeded.ClientFor("approval-system");
+                Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowserSteps.Approval(ApprovalId), Ct)).StatusCode);
+                var store = seeded.Services.GetRequiredService<ITableStore>();
+                var first = await store.GetAsync(RecordStore.Table, $"approval|{ApprovalId}", "h0000000001", Ct);
+                var forged = new Dictionary<string, object?>(first!.Properties) { ["Principal"] = "housing" };
+                await store.UpsertAsync(RecordStore.Table, first with { Properties = forged, ETag = null }, Ct);
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off", ["Storage:DataPath"] = data }, Ct);
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
+            var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-ndrc");
+            await page.GotoAsync($"/console/records/approval/{ApprovalId}");
+
+            await Assertions.Expect(page.Locator("[data-verify]")).ToHaveAttributeAsync("data-verify", "invalid");
+            await Assertions.Expect(page.Locator("[data-verify] .badge")).ToHaveTextAsync("校验 未通过");
+            await Assertions.Expect(page.Locator("[data-verify]")).ToContainTextAsync("自第 1 条起不符");
+            await Assertions.Expect(page.Locator("ol.timeline > li").First).ToContainTextAsync("此条记录未通过校验。");
+        }
+        finally
+        {
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
     }
 
     [Fact]
