@@ -2,6 +2,7 @@ using System.Globalization;
 using Integration.Domain.Calendar;
 using Integration.Domain.Identity;
 using Integration.Domain.Kernel;
+using Integration.Domain.Leads;
 using Integration.Domain.Reports;
 using Integration.Functions.Approvals.Pull;
 using Integration.Functions.Calendar;
@@ -9,6 +10,7 @@ using Integration.Functions.Console.Reports;
 using Integration.Functions.Console.Timeline;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
+using Integration.Functions.Leads;
 using Integration.Functions.Operations;
 using Integration.Functions.Platform.Orchestrations;
 using Integration.Functions.Platform.Records;
@@ -21,8 +23,8 @@ namespace Integration.Functions.Console.Overview;
 
 /// <summary>
 /// 总览 (<c>/console/overview</c>, the coordinator and the operator): everything overdue now, counted as the coordination
-/// report counts it (approval claims, lead feedback, task results, plan publications, from the same listing indexes) plus
-/// report acknowledgements past their clock; dead-lettered messages, quarantined pulled records, deadlines the sweep set
+/// report counts it (approval claims, task results, plan publications, from the same listing indexes), leads by the lead
+/// listing's overdue rule (relay and feedback clocks), and report acknowledgements past their clock; dead-lettered messages, quarantined pulled records, deadlines the sweep set
 /// aside, and orchestration instances that failed (or that the engine is off). Everyone else is told it is not theirs.
 /// </summary>
 public static class OverviewConsole
@@ -46,6 +48,8 @@ public static class OverviewConsole
         TopicAdministration topics,
         ApprovalQuarantine quarantine,
         StuckDeadlines stuck,
+        LeadIndex leadIndex,
+        LeadService leads,
         Orchestrations orchestrations,
         OrchestrationAdmin admin,
         PrincipalRegistry registry,
@@ -69,8 +73,21 @@ public static class OverviewConsole
 
         var everything = new ReportPeriod("all", Beginning, ChinaTime.DateOf(now).AddDays(1));
         var content = await reports.ComputeAsync(everything, 0, null, ct);
+        // Leads by the lead listing's own overdue rule (relay and feedback clocks), which the report counts only in part.
+        var leadRows = new List<OverdueRow>();
+        await foreach (var lead in leadIndex.ReadAsync(LeadIndex.AllPartition, null, ct))
+        {
+            leadRows.AddRange(LeadClocks.Overdue(lead, days, now, leads.Rules.Coordinator).Select(clock =>
+            {
+                var deadline = ChinaTime.DateOf(clock.DueAt.AddTicks(-1));
+                return new OverdueRow(Name(clock.Department), OverviewNames.Kind("lead"), lead.LeadId, OverviewNames.Step(clock.Clock), ReportConsole.Date(deadline),
+                    days.WorkingDaysBetween(deadline, ChinaTime.DateOf(now)), TimelineConsole.Link(LeadMachine.Kind, lead.LeadId));
+            }));
+        }
+
         var overdue = content.Departments
-            .SelectMany(d => d.OverdueItems.Select(i => Overdue(i, Name(d.Department))))
+            .SelectMany(d => d.OverdueItems.Where(i => i.Kind != "lead").Select(i => Overdue(i, Name(d.Department))))
+            .Concat(leadRows)
             .Concat(await AckOverdueAsync(records, options.Value.Cadence, now, days, registry, ct))
             .OrderByDescending(i => i.WorkingDaysLate).ThenBy(i => i.Id, StringComparer.Ordinal)
             .ToArray();

@@ -243,5 +243,5 @@ public static class OverviewNames
 {
     public static string Kind(string kind) => kind switch { "approval" => "审批", "lead" => "线索", "task" => "检查任务", "plan" => "执法计划", "report" => "协调通报", _ => kind };
 
-    public static string Step(string step) => step switch { "claim" => "认领", "feedback" => "反馈", "result" => "录入结果", "publication" => "公示", "ack" => "签收", _ => step };
+    public static string Step(string step) => step switch { "claim" => "认领", "feedback" => "反馈", "result" => "录入结果", "publication" => "公示", "ack" => "签收", "relay" => "转办", _ => step };
 }
