@@ -35,13 +35,13 @@ public sealed class ConsoleOverviewBrowserTests
             await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
             var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-ndrc");
             await page.GetByRole(AriaRole.Navigation, new() { Name = "主导航" }).GetByRole(AriaRole.Link, new() { Name = "总览" }).ClickAsync();
-            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/overview$"));
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/overview$"), new() { Timeout = 30_000 });
 
             var overdue = page.Locator("[data-section=overdue] tbody tr").Filter(new() { HasText = ApprovalId });
             await Assertions.Expect(overdue).ToHaveCountAsync(1);
             await Assertions.Expect(overdue).ToContainTextAsync("威海市住房和城乡建设局");
             await Assertions.Expect(overdue).ToContainTextAsync("认领");
-            await Assertions.Expect(overdue.Locator(".overdue")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^([1-9]\\d*) 个工作日$"));
+            await Assertions.Expect(overdue.Locator(".overdue")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^([1-9]\\d*) 个工作日$"), new() { Timeout = 30_000 });
             await Assertions.Expect(overdue.GetByRole(AriaRole.Link, new() { Name = ApprovalId })).ToHaveAttributeAsync("href", $"/console/records/approval/{ApprovalId}");
             await Assertions.Expect(page.Locator("[data-section=dead-letters]")).ToContainTextAsync("没有死信消息。");
             await Assertions.Expect(page.Locator("[data-section=orchestrations]")).ToContainTextAsync("未启用编排引擎");

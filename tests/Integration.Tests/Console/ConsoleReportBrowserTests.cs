@@ -31,7 +31,7 @@ public sealed class ConsoleReportBrowserTests
         await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
         var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-housing");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "主导航" }).GetByRole(AriaRole.Link, new() { Name = "协调通报" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/reports$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/reports$"), new() { Timeout = 30_000 });
 
         await Assertions.Expect(page.Locator("#report-title")).ToHaveTextAsync($"{period} 第 1 版");
         // Housing sees its own section only, not the municipality's nor another department's.
@@ -42,7 +42,7 @@ public sealed class ConsoleReportBrowserTests
         // The chart says each rate in text; housing's row is marked as its own.
         await Assertions.Expect(page.Locator("tr[data-own=true] th")).ToHaveTextAsync("威海市住房和城乡建设局（本部门）");
         await Assertions.Expect(page.Locator("tr[data-own=true] td").First).ToHaveTextAsync("无应办事项");
-        await Assertions.Expect(page.Locator("[data-ack=open] .countdown")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^剩余 \\d+ 个工作日$"));
+        await Assertions.Expect(page.Locator("[data-ack=open] .countdown")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^剩余 \\d+ 个工作日$"), new() { Timeout = 30_000 });
         await ConsoleBrowserSteps.AssertNoSeriousViolationsAsync(page);
         await ConsoleBrowserTests.ScreenshotsAsync(page, "reports");
 
@@ -59,6 +59,15 @@ public sealed class ConsoleReportBrowserTests
         await page.GetByRole(AriaRole.Button, new() { Name = "签收" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"已签收 {period} 第 1 版通报。");
         await Assertions.Expect(page.Locator("[data-ack=done]")).ToContainTextAsync("提交的会商议题：海滨路片区项目认领衔接");
+
+        // The coordinator reads the municipality's section and every department's.
+        var coordinator = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-ndrc");
+        await coordinator.GotoAsync($"/console/reports?period={period}");
+        await Assertions.Expect(coordinator.Locator("[data-section=municipality]")).ToHaveCountAsync(1);
+        await Assertions.Expect(coordinator.Locator("[data-section=municipality]")).ToContainTextAsync("推送 1");
+        await Assertions.Expect(coordinator.Locator("[data-section=department]")).ToHaveCountAsync(23);
+        await ConsoleBrowserSteps.AssertNoSeriousViolationsAsync(coordinator);
+        await ConsoleBrowserTests.ScreenshotsAsync(coordinator, "reports-coordinator");
 
         using var housing = app.Client("dev-housing");
         var again = await housing.PostAsJsonAsync($"/api/reports/coordination/{period}/ack", new { }, Ct);

@@ -28,7 +28,7 @@ public sealed class ConsoleTimelineBrowserTests
         await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
         var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-housing");
         await page.Locator($"li[data-approval='{ApprovalId}']").GetByRole(AriaRole.Link, new() { Name = $"{ApprovalId} 的办理记录" }).ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/console/records/approval/{ApprovalId}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/console/records/approval/{ApprovalId}$"), new() { Timeout = 30_000 });
 
         await Assertions.Expect(page.Locator("[data-verify]")).ToHaveAttributeAsync("data-verify", "valid");
         await Assertions.Expect(page.Locator("[data-verify] .badge")).ToHaveTextAsync("校验 通过");
