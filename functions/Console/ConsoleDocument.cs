@@ -26,8 +26,29 @@ internal static class ConsoleDocument
         button { font: inherit; padding: .4rem .9rem; border-radius: .2rem; border: 1px solid #0b3d91; background: #0b3d91; color: #fff; cursor: pointer; }
         button.secondary { background: #fff; color: #0b3d91; }
         header button { background: transparent; border-color: #fff; }
+        nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+        select, textarea { font: inherit; padding: .4rem .5rem; border: 1px solid #6b7380; border-radius: .2rem; max-width: 100%; }
+        section.panel { background: #fff; border: 1px solid #c9ced6; border-radius: .25rem; padding: .75rem 1rem; margin-bottom: 1rem; overflow-x: auto; }
+        table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+        th, td { border-bottom: 1px solid #dde1e6; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+        .bar { display: inline-block; height: .8rem; background: #2e7d32; vertical-align: middle; }
+        .bar.low { background: #b3261e; }
+        .badge { display: inline-block; padding: .1rem .5rem; border-radius: 1rem; font-weight: 600; }
+        .badge.ok { background: #e7f4ea; color: #1b5e20; border: 1px solid #2e7d32; }
+        .badge.bad { background: #fdecea; color: #8c1d18; border: 1px solid #b3261e; }
+        ol.timeline { list-style: none; margin: 0; padding: 0 0 0 1rem; border-left: 3px solid #0b3d91; }
+        ol.timeline > li { position: relative; margin: 0 0 1rem; padding-left: .75rem; }
+        pre { white-space: pre-wrap; word-break: break-all; font-size: .8rem; background: #f5f6f8; padding: .5rem; }
         </style>
         """;
+
+    /// <summary>The pages in the navigation; a page the principal may not use says so when opened.</summary>
+    private static readonly (string Href, string Text)[] Links =
+    [
+        ("/console/queue", "待认领"),
+        ("/console/reports", "协调通报"),
+        ("/console/overview", "总览"),
+    ];
 
     public static void Render(ConsoleMarkup m, string title, string? signedInAs, ConsoleForm? signOut, Action<ConsoleMarkup> body)
     {
@@ -41,6 +62,17 @@ internal static class ConsoleDocument
             .Close();
         m.Open("body");
         m.Open("header").Element("span", "招标投标监管协同平台");
+        if (signedInAs is not null)
+        {
+            m.Open("nav", ("aria-label", "主导航")).Open("ul");
+            foreach (var (href, text) in Links)
+            {
+                m.Open("li").Element("a", text, ("href", href)).Close();
+            }
+
+            m.Close().Close();
+        }
+
         if (signedInAs is not null && signOut is not null)
         {
             m.Open("form", ("method", "post"), ("action", "/console/sign-out"))

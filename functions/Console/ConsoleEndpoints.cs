@@ -4,6 +4,9 @@ using Integration.Domain.Identity;
 using Integration.Domain.Kernel;
 using Integration.Functions.Approvals;
 using Integration.Functions.Calendar;
+using Integration.Functions.Console.Overview;
+using Integration.Functions.Console.Reports;
+using Integration.Functions.Console.Timeline;
 using Integration.Functions.Identity;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -59,6 +62,10 @@ public static class ConsoleEndpoints
             ActAsync(http, approvalId, (department, form) => approvals.ClaimAsync(approvalId, department, ct), "已认领"));
         console.MapPost("/approvals/{approvalId}/decline", (HttpContext http, string approvalId, ApprovalService approvals, CancellationToken ct) =>
             ActAsync(http, approvalId, (department, form) => approvals.DeclineAsync(approvalId, department, form.Reason!, ct), "已退回", needsReason: true));
+        console.MapPost("/approvals/{approvalId}/assign", AssignAsync);
+        console.MapReportConsole();
+        console.MapOverviewConsole();
+        console.MapTimelineConsole();
     }
 
     private static RazorComponentResult SignInView(HttpContext http, ApiKeyDirectory keys, string? error) =>
@@ -127,17 +134,71 @@ public static class ConsoleEndpoints
                     now >= x.Deadline.DueAt ? 0 : days.WorkingDaysBetween(today.AddDays(-1), x.Deadline.Deadline),
                     now >= x.Deadline.DueAt,
                     x.Deadline.Provisional,
-                    x.Part.Department == caller.Id)))
+                    x.Part.Department == caller.Id,
+                    x.Part.Department)))
             .OrderBy(i => i.Overdue ? 0 : 1).ThenBy(i => i.WorkingDaysLeft)
             .ToArray();
+        var registry = http.RequestServices.GetRequiredService<PrincipalRegistry>();
         string? notice = http.Request.Query["done"] is { Count: 1 } done && http.Request.Query["id"] is { Count: 1 } id && ApprovalReader.IsValidId(id.ToString())
-            ? $"{id} {(done.ToString() == "claim" ? "已认领" : "已退回")}。"
+            ? done.ToString() switch
+            {
+                "claim" => $"{id} 已认领。",
+                "assign" when registry.Find(http.Request.Query["to"].ToString()) is { } to => $"{id} 已分派给{to.DisplayName}。",
+                _ => $"{id} 已退回。",
+            }
             : null;
-        return Queue(http, caller, items, notice, null, StatusCodes.Status200OK);
+        var named = items.Select(i => i with { WaitingOn = registry.Find(i.WaitingOn ?? "")?.DisplayName ?? i.WaitingOn }).ToArray();
+        return Queue(http, caller, named, notice, null, StatusCodes.Status200OK);
     }
 
-    private static RazorComponentResult Queue(HttpContext http, Caller caller, IReadOnlyList<QueueItem> items, string? notice, string? error, int status) =>
-        new RazorComponentResult<QueuePage>(new { Model = new QueueModel("待认领", caller.Principal.DisplayName, FormFor(http), items, notice, error) }) { StatusCode = status };
+    private static RazorComponentResult Queue(HttpContext http, Caller caller, IReadOnlyList<QueueItem> items, string? notice, string? error, int status)
+    {
+        // Only the coordinator assigns (the API's rule); it is shown every department it may assign to.
+        var registry = http.RequestServices.GetRequiredService<PrincipalRegistry>();
+        var assignTo = caller.Principal.Has(PrincipalRole.Coordinator)
+            ? registry.All.Where(p => p.Has(PrincipalRole.Department) && p.Id != caller.Id).OrderBy(p => p.Id, StringComparer.Ordinal).Select(p => new ConsoleChoice(p.Id, p.DisplayName)).ToArray()
+            : [];
+        var claimDays = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApprovalOptions>>().Value.ClaimWorkingDays;
+        return new RazorComponentResult<QueuePage>(new { Model = new QueueModel("待认领", caller.Principal.DisplayName, FormFor(http), items, notice, error) { AssignTo = assignTo, ClaimWorkingDays = claimDays } })
+        {
+            StatusCode = status,
+        };
+    }
+
+    /// <summary>The coordinator routes an approval to a department by hand (ApprovalService's assign, as <c>POST /api/approvals/{id}/assign</c>).</summary>
+    private static async Task<IResult> AssignAsync(HttpContext http, string approvalId, ApprovalService approvals, PrincipalRegistry registry, CancellationToken ct)
+    {
+        if (await SignedInAsync(http) is not { } caller)
+        {
+            return TypedResults.Redirect("/console/sign-in");
+        }
+
+        if (await ReadFormAsync(http) is not { } form)
+        {
+            return Queue(http, caller, [], null, "表单已过期，请返回待认领重新操作。", StatusCodes.Status400BadRequest);
+        }
+
+        if (!caller.Principal.Has(PrincipalRole.Coordinator) || !ApprovalReader.IsValidId(approvalId))
+        {
+            return Queue(http, caller, [], null, "只有协调机构可以分派审批。", StatusCodes.Status403Forbidden);
+        }
+
+        var department = form.Field("department");
+        if (!registry.IsDepartment(department) || department == caller.Id)
+        {
+            return Queue(http, caller, [], null, "请选择要分派的部门。", StatusCodes.Status400BadRequest);
+        }
+
+        var result = await approvals.AssignAsync(approvalId, caller.Id, department, ct);
+        return result.Outcome switch
+        {
+            CommandOutcome.Changed or CommandOutcome.Unchanged when result.Record is not null =>
+                TypedResults.Redirect($"/console/queue?done=assign&id={Uri.EscapeDataString(approvalId)}&to={Uri.EscapeDataString(department)}"),
+            CommandOutcome.NotRouted or CommandOutcome.Changed or CommandOutcome.Unchanged =>
+                Queue(http, caller, [], null, $"审批 {TextRules.Echo(approvalId)} 不存在。", StatusCodes.Status404NotFound),
+            _ => Queue(http, caller, [], null, $"审批 {TextRules.Echo(approvalId)} 的当前状态不允许分派。", StatusCodes.Status409Conflict),
+        };
+    }
 
     private static async Task<IResult> ActAsync(HttpContext http, string approvalId, Func<string, ConsoleFormValues, Task<CommandResult>> act, string done, bool needsReason = false)
     {
@@ -173,7 +234,7 @@ public static class ConsoleEndpoints
     }
 
     /// <summary>The console's signed-in principal, also set as the request's user so anti-forgery tokens are bound to it.</summary>
-    private static async Task<Caller?> SignedInAsync(HttpContext http)
+    internal static async Task<Caller?> SignedInAsync(HttpContext http)
     {
         var result = await http.AuthenticateAsync(Scheme);
         var id = result.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
@@ -186,14 +247,14 @@ public static class ConsoleEndpoints
         return new Caller(principal);
     }
 
-    private static ConsoleForm FormFor(HttpContext http)
+    internal static ConsoleForm FormFor(HttpContext http)
     {
         var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         return new ConsoleForm(tokens.FormFieldName, tokens.RequestToken!);
     }
 
     /// <summary>The posted form, when its anti-forgery token is valid; a form is a few fields, so it is read up to 16 KiB.</summary>
-    private static async Task<ConsoleFormValues?> ReadFormAsync(HttpContext http)
+    internal static async Task<ConsoleFormValues?> ReadFormAsync(HttpContext http)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -207,8 +268,14 @@ public static class ConsoleEndpoints
         }
 
         var form = await http.Request.ReadFormAsync();
-        return new ConsoleFormValues(form["key"].ToString(), form["reason"].ToString());
+        return new ConsoleFormValues(form["key"].ToString(), form["reason"].ToString()) { Fields = form };
     }
 }
 
-public sealed record ConsoleFormValues(string Key, string? Reason);
+public sealed record ConsoleFormValues(string Key, string? Reason)
+{
+    /// <summary>Every posted field, for the forms that carry more than a key or a reason.</summary>
+    public IFormCollection Fields { get; init; } = FormCollection.Empty;
+
+    public string Field(string name) => Fields[name].ToString();
+}

@@ -46,9 +46,19 @@ public sealed record QueueItem(
     int WorkingDaysLeft,
     bool Overdue,
     bool Provisional,
-    bool MayAct);
+    bool MayAct,
+    string? WaitingOn = null);
 
-public sealed record QueueModel(string Title, string SignedInAs, ConsoleForm Form, IReadOnlyList<QueueItem> Items, string? Notice, string? Error);
+public sealed record QueueModel(string Title, string SignedInAs, ConsoleForm Form, IReadOnlyList<QueueItem> Items, string? Notice, string? Error)
+{
+    /// <summary>The departments the coordinator may assign to; empty for everyone else.</summary>
+    public IReadOnlyList<ConsoleChoice> AssignTo { get; init; } = [];
+
+    public int ClaimWorkingDays { get; init; }
+}
+
+/// <summary>One option of a select: the value posted and the text shown.</summary>
+public sealed record ConsoleChoice(string Value, string Text);
 
 /// <summary>待认领: the approvals routed to the department and not yet claimed or declined.</summary>
 public sealed class QueuePage : ComponentBase
@@ -101,7 +111,18 @@ public sealed class QueuePage : ComponentBase
             m.Element("span", $"剩余 {item.WorkingDaysLeft} 个工作日", ("class", "countdown"));
         }
 
+        if (item.WaitingOn is not null && Model.AssignTo.Count > 0)
+        {
+            m.Text($" · 待 {item.WaitingOn} 处理");
+        }
+
         m.Close();
+        m.Open("p", ("class", "meta")).Element("a", "办理记录", ("href", $"/console/records/approval/{Uri.EscapeDataString(id)}"), ("aria-label", $"{id} 的办理记录")).Close();
+        if (Model.AssignTo.Count > 0)
+        {
+            AssignForm(m, id);
+        }
+
         if (item.MayAct)
         {
             m.Open("div", ("class", "actions"));
@@ -120,5 +141,25 @@ public sealed class QueuePage : ComponentBase
         }
 
         m.Close();
+    }
+
+    /// <summary>The coordinator's assignment, with what it sets off said before the click.</summary>
+    private void AssignForm(ConsoleMarkup m, string id)
+    {
+        var field = $"assign-{id}";
+        m.Open("form", ("method", "post"), ("action", $"/console/approvals/{Uri.EscapeDataString(id)}/assign"), ("class", "actions"))
+            .Antiforgery(Model.Form)
+            .Open("label", ("for", field)).Text("分派给").Close()
+            .Open("select", ("id", field), ("name", "department"), ("required", true));
+        m.Element("option", "请选择部门", ("value", ""));
+        foreach (var choice in Model.AssignTo)
+        {
+            m.Element("option", choice.Text, ("value", choice.Value));
+        }
+
+        m.Close()
+            .Element("button", "分派", ("type", "submit"), ("aria-label", $"分派 {id}"))
+            .Element("p", $"分派后，该部门须在 {Model.ClaimWorkingDays} 个工作日内认领，并收到推送通知；被退回或待协调机构处理的部分随之办结。", ("class", "meta"), ("style", "flex-basis:100%;margin:0"))
+            .Close();
     }
 }

@@ -67,7 +67,7 @@ public sealed class ConsoleBrowserTests
     }
 
     /// <summary>Each page at the two widths the console is built for, kept with the test results.</summary>
-    private static async Task ScreenshotsAsync(IPage page, string name)
+    internal static async Task ScreenshotsAsync(IPage page, string name)
     {
         var folder = Path.Combine(RepositoryRoot.Path, "tests", "TestResults", "console");
         Directory.CreateDirectory(folder);
@@ -80,7 +80,7 @@ public sealed class ConsoleBrowserTests
         await page.SetViewportSizeAsync(1280, 900);
     }
 
-    private static string Chromium()
+    internal static string Chromium()
     {
         var path = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
         Assert.True(path is not null, "The browser tests need Debian's chromium: apt-get install chromium (.ci/run installs it when missing).");
