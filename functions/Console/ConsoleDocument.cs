@@ -26,6 +26,18 @@ internal static class ConsoleDocument
         button { font: inherit; padding: .4rem .9rem; border-radius: .2rem; border: 1px solid #0b3d91; background: #0b3d91; color: #fff; cursor: pointer; }
         button.secondary { background: #fff; color: #0b3d91; }
         header button { background: transparent; border-color: #fff; }
+        header nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: 0; padding: 0; }
+        select, textarea, input[type=date], input[type=datetime-local], input[type=number] { font: inherit; padding: .4rem .5rem; border: 1px solid #6b7380; border-radius: .2rem; max-width: 100%; }
+        textarea { min-width: min(24rem, 100%); min-height: 4rem; }
+        input[type=text] { max-width: 100%; box-sizing: border-box; }
+        fieldset { border: 1px solid #c9ced6; border-radius: .25rem; margin: 0 0 .75rem; padding: .5rem .75rem; display: flex; flex-wrap: wrap; gap: .5rem 1rem; }
+        label.check { flex-direction: row; align-items: center; gap: .4rem; }
+        .valid { color: #1b5e20; font-weight: 700; }
+        .invalid { color: #b3261e; font-weight: 700; }
+        .hash { font-family: ui-monospace, monospace; font-size: .8rem; overflow-wrap: anywhere; }
+        .wide { overflow-x: auto; }
+        table { border-collapse: collapse; background: #fff; width: 100%; }
+        th, td { border: 1px solid #c9ced6; padding: .35rem .5rem; text-align: left; vertical-align: top; }
         </style>
         """;
 
@@ -41,6 +53,15 @@ internal static class ConsoleDocument
             .Close();
         m.Open("body");
         m.Open("header").Element("span", "招标投标监管协同平台");
+        if (signedInAs is not null)
+        {
+            m.Open("nav", ("aria-label", "主导航")).Open("ul")
+                .Open("li").Element("a", "待认领", ("href", "/console/queue")).Close()
+                .Open("li").Element("a", "线索", ("href", "/console/leads")).Close()
+                .Open("li").Element("a", "联合执法", ("href", "/console/plans")).Close()
+                .Close().Close();
+        }
+
         if (signedInAs is not null && signOut is not null)
         {
             m.Open("form", ("method", "post"), ("action", "/console/sign-out"))

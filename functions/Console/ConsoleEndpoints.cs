@@ -59,6 +59,7 @@ public static class ConsoleEndpoints
             ActAsync(http, approvalId, (department, form) => approvals.ClaimAsync(approvalId, department, ct), "已认领"));
         console.MapPost("/approvals/{approvalId}/decline", (HttpContext http, string approvalId, ApprovalService approvals, CancellationToken ct) =>
             ActAsync(http, approvalId, (department, form) => approvals.DeclineAsync(approvalId, department, form.Reason!, ct), "已退回", needsReason: true));
+        console.MapLeadConsole();
     }
 
     private static RazorComponentResult SignInView(HttpContext http, ApiKeyDirectory keys, string? error) =>
@@ -173,7 +174,7 @@ public static class ConsoleEndpoints
     }
 
     /// <summary>The console's signed-in principal, also set as the request's user so anti-forgery tokens are bound to it.</summary>
-    private static async Task<Caller?> SignedInAsync(HttpContext http)
+    internal static async Task<Caller?> SignedInAsync(HttpContext http)
     {
         var result = await http.AuthenticateAsync(Scheme);
         var id = result.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
@@ -186,14 +187,18 @@ public static class ConsoleEndpoints
         return new Caller(principal);
     }
 
-    private static ConsoleForm FormFor(HttpContext http)
+    internal static ConsoleForm FormFor(HttpContext http)
     {
         var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         return new ConsoleForm(tokens.FormFieldName, tokens.RequestToken!);
     }
 
     /// <summary>The posted form, when its anti-forgery token is valid; a form is a few fields, so it is read up to 16 KiB.</summary>
-    private static async Task<ConsoleFormValues?> ReadFormAsync(HttpContext http)
+    private static async Task<ConsoleFormValues?> ReadFormAsync(HttpContext http) =>
+        await ReadFormFieldsAsync(http) is { } form ? new ConsoleFormValues(form["key"].ToString(), form["reason"].ToString()) : null;
+
+    /// <summary>Every field of the posted form, when its anti-forgery token is valid; null otherwise.</summary>
+    internal static async Task<IFormCollection?> ReadFormFieldsAsync(HttpContext http)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -206,8 +211,7 @@ public static class ConsoleEndpoints
             return null;
         }
 
-        var form = await http.Request.ReadFormAsync();
-        return new ConsoleFormValues(form["key"].ToString(), form["reason"].ToString());
+        return await http.Request.ReadFormAsync();
     }
 }
 
