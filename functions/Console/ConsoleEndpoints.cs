@@ -60,6 +60,7 @@ public static class ConsoleEndpoints
         console.MapPost("/approvals/{approvalId}/decline", (HttpContext http, string approvalId, ApprovalService approvals, CancellationToken ct) =>
             ActAsync(http, approvalId, (department, form) => approvals.DeclineAsync(approvalId, department, form.Reason!, ct), "已退回", needsReason: true));
         console.MapLeadConsole();
+        console.MapPlanConsole();
     }
 
     private static RazorComponentResult SignInView(HttpContext http, ApiKeyDirectory keys, string? error) =>
