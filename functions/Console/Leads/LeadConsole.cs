@@ -132,6 +132,12 @@ public static class LeadConsole
                 {
                     if (ConsoleClocks.FromLocalInput(Text("completedAt")) is { } completed)
                     {
+                        // The form gives minutes: the minute the lead arrived in names that moment, not the seconds before it.
+                        if (part is not null && completed <= part.RelayedAt && completed.AddMinutes(1) > part.RelayedAt)
+                        {
+                            completed = part.RelayedAt;
+                        }
+
                         body["completedAt"] = completed.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
                     }
                     else
