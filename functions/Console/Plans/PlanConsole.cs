@@ -73,6 +73,11 @@ public static class PlanConsole
             return TypedResults.Redirect("/console/sign-in");
         }
 
+        if (!caller.Principal.Has(PrincipalRole.Department))
+        {
+            return NewPlan(http, caller, registry, responsibilities, new Dictionary<string, IReadOnlyList<string>>(), [], "只有部门可以发起联合执法。", StatusCodes.Status403Forbidden);
+        }
+
         var today = ChinaTime.DateOf(plans.Now);
         var defaults = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
@@ -218,7 +223,7 @@ public static class PlanConsole
             case "commit" or "reveal":
                 return await Page("计划当前不在此抽取阶段，或本部门不是参与部门。", [], StatusCodes.Status409Conflict);
             default:
-                return await Page(null, [], StatusCodes.Status404NotFound);
+                return await Page($"没有此项操作：{TextRules.Echo(action)}。", [], StatusCodes.Status404NotFound);
         }
 
         return outcome.Rejection switch

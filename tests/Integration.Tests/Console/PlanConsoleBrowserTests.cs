@@ -169,6 +169,41 @@ public sealed class PlanConsoleBrowserTests
         Assert.Equal(0, plan.GetProperty("consultation").GetProperty("responses").GetArrayLength());
     }
 
+    [Fact]
+    public async Task A_participant_objects_with_a_reason_and_the_plan_returns_to_its_initiator()
+    {
+        await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off" }, Ct);
+        await PostAsync(app, "housing", "/api/enforcement/plans", Plan(), HttpStatusCode.Created);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+        var page = await ConsoleBrowser.SignedInAsync(browser, app, "transport");
+        await page.GotoAsync($"/console/plans/{PlanId}");
+
+        // Blanks pass the browser's check, not the console's: said in Chinese, and the plan stays in consultation.
+        await page.GetByLabel("异议理由").FillAsync("  ");
+        await page.GetByRole(AriaRole.Button, new() { Name = "提出异议" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("异议理由：请填写异议理由。");
+        Assert.Equal("consultation", (await PlanAsync(app)).GetProperty("stage").GetString());
+
+        await page.GetByLabel("异议理由").FillAsync("抽查比例过低，建议不少于 10%。");
+        await page.GetByRole(AriaRole.Button, new() { Name = "提出异议" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"计划 {PlanId} 已提出异议。");
+        await Assertions.Expect(page.Locator(".stage")).ToHaveTextAsync("阶段：已退回发起部门");
+        await Assertions.Expect(page.Locator(".not-acted")).ToHaveTextAsync("尚未办理：威海市住房和城乡建设局");
+        await Assertions.Expect(page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "威海市交通运输局：异议（抽查比例过低" })).ToHaveCountAsync(1);
+
+        var response = (await PlanAsync(app)).GetProperty("consultation").GetProperty("responses").EnumerateArray().Single();
+        Assert.Equal("transport", response.GetProperty("department").GetString());
+        Assert.Equal("抽查比例过低，建议不少于 10%。", response.GetProperty("reason").GetString());
+    }
+
+    private static async Task<JsonElement> PlanAsync(BuiltFunctionApp app)
+    {
+        using var ndrc = app.Client("dev-ndrc");
+        return await ndrc.GetFromJsonAsync<JsonElement>($"/api/enforcement/plans/{PlanId}", Ct);
+    }
+
     private static async Task SeedLibrariesAsync(BuiltFunctionApp app)
     {
         foreach (var department in new[] { "housing", "market", "transport" })
