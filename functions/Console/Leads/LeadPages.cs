@@ -89,7 +89,7 @@ public sealed class LeadsPage : ComponentBase
             m.Open("div", ("class", "actions"));
             if (item.MaySign)
             {
-                m.Open("form", ("method", "post"), ("action", action + "receipt")).Antiforgery(Model.Form);
+                m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "receipt")).Antiforgery(Model.Form);
                 m.Open("fieldset").Element("legend", "签收材料（勾选已收到的移送材料，目录附 SHA-256）");
                 foreach (var material in item.Materials)
                 {
@@ -107,7 +107,7 @@ public sealed class LeadsPage : ComponentBase
 
             if (item.MayReturn)
             {
-                m.Open("form", ("method", "post"), ("action", action + "return")).Antiforgery(Model.Form)
+                m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "return")).Antiforgery(Model.Form)
                     .Open("label").Text("退回理由")
                     .Open("input", ("type", "text"), ("name", "reason"), ("maxlength", "2000"), ("required", true)).Close()
                     .Close()
@@ -117,7 +117,7 @@ public sealed class LeadsPage : ComponentBase
 
             if (item.MayReport)
             {
-                m.Open("form", ("method", "post"), ("action", action + "result")).Antiforgery(Model.Form);
+                m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "result")).Antiforgery(Model.Form);
                 m.Open("label").Text("处理结果").Open("select", ("name", "outcome"), ("required", true));
                 m.Element("option", "请选择", ("value", ""));
                 foreach (var (code, label) in LeadLabels.Outcomes)
@@ -140,7 +140,7 @@ public sealed class LeadsPage : ComponentBase
 
             if (item.MayRoute)
             {
-                m.Open("form", ("method", "post"), ("action", action + "route")).Antiforgery(Model.Form);
+                m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "route")).Antiforgery(Model.Form);
                 m.Open("label").Text("承办部门").Open("select", ("name", "department"), ("required", true));
                 m.Element("option", "请选择", ("value", ""));
                 foreach (var (departmentId, name) in Model.Departments)

@@ -174,10 +174,10 @@ public sealed class PlanPage : ComponentBase
         m.Open("div", ("class", "actions"));
         if (a.MayRespond)
         {
-            m.Open("form", ("method", "post"), ("action", action + "confirm")).Antiforgery(Model.Form)
+            m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "confirm")).Antiforgery(Model.Form)
                 .Element("button", "确认计划", ("type", "submit"))
                 .Close();
-            m.Open("form", ("method", "post"), ("action", action + "object")).Antiforgery(Model.Form)
+            m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "object")).Antiforgery(Model.Form)
                 .Open("label").Text("异议理由").Open("textarea", ("name", "reason"), ("maxlength", "2000"), ("required", true)).Close().Close()
                 .Element("button", "提出异议", ("type", "submit"), ("class", "secondary"))
                 .Close();
@@ -185,7 +185,7 @@ public sealed class PlanPage : ComponentBase
 
         if (a.MayCommit)
         {
-            m.Open("form", ("method", "post"), ("action", action + "commit")).Antiforgery(Model.Form)
+            m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "commit")).Antiforgery(Model.Form)
                 .Element("p", "平台为本部门生成随机数（不少于 32 个字符，密码学安全随机），只提交其 SHA-256 承诺；随机数由平台保管，揭示前不向任何人显示。", ("class", "meta"))
                 .Element("button", "提交承诺", ("type", "submit"))
                 .Close();
@@ -193,7 +193,7 @@ public sealed class PlanPage : ComponentBase
 
         if (a.MayReveal)
         {
-            m.Open("form", ("method", "post"), ("action", action + "reveal")).Antiforgery(Model.Form)
+            m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "reveal")).Antiforgery(Model.Form)
                 .Element("p", a.NonceKept ? "揭示平台为本部门保管的随机数；最后一个部门揭示后即完成抽取并派发检查任务。" : "本部门的承诺不是通过控制台提交的，平台未保管其随机数。", ("class", "meta"))
                 .Element("button", "揭示随机数", ("type", "submit"))
                 .Close();
@@ -201,14 +201,14 @@ public sealed class PlanPage : ComponentBase
 
         if (a.MayApprove)
         {
-            m.Open("form", ("method", "post"), ("action", action + "approve")).Antiforgery(Model.Form)
+            m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "approve")).Antiforgery(Model.Form)
                 .Element("button", "批准计划（冻结名录，开始抽取）", ("type", "submit"))
                 .Close();
         }
 
         if (a.MayPublish)
         {
-            m.Open("form", ("method", "post"), ("action", action + "publish")).Antiforgery(Model.Form)
+            m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", action + "publish")).Antiforgery(Model.Form)
                 .Element("button", "公示检查结果", ("type", "submit"))
                 .Close();
         }
@@ -243,7 +243,7 @@ public sealed class PlanPage : ComponentBase
         if (draw.Seed is not null)
         {
             m.Open("p", ("class", "meta")).Text("种子 ").Element("span", draw.Seed, ("class", "hash")).Close();
-            m.Open("form", ("method", "post"), ("action", $"/console/plans/{Uri.EscapeDataString(plan.PlanId)}/verify")).Antiforgery(Model.Form)
+            m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", $"/console/plans/{Uri.EscapeDataString(plan.PlanId)}/verify")).Antiforgery(Model.Form)
                 .Element("button", "验证", ("type", "submit"), ("class", "secondary"))
                 .Close();
             if (plan.Verification is { } verification)
@@ -277,7 +277,7 @@ public sealed class PlanPage : ComponentBase
 
             if (task.MayEnter)
             {
-                m.Open("form", ("method", "post"), ("action", $"/console/plans/{Uri.EscapeDataString(plan.PlanId)}/tasks/{Uri.EscapeDataString(task.TaskId)}/result"), ("class", "actions"))
+                m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", $"/console/plans/{Uri.EscapeDataString(plan.PlanId)}/tasks/{Uri.EscapeDataString(task.TaskId)}/result"), ("class", "actions"))
                     .Antiforgery(Model.Form);
                 m.Open("label").Text("检查结果").Open("select", ("name", "resultCode"), ("required", true));
                 m.Element("option", "请选择", ("value", ""));
@@ -287,7 +287,7 @@ public sealed class PlanPage : ComponentBase
                 }
 
                 m.Close().Close();
-                m.Open("label").Text("发现的问题（每行一条）").Open("textarea", ("name", "findings"), ("maxlength", "20000")).Close().Close();
+                m.Open("label").Text("发现的问题（每行一条）").Open("textarea", ("name", "findings"), ("maxlength", "4000")).Close().Close();
                 m.Open("label").Text("检查完成时间（中国时间）")
                     .Open("input", ("type", "datetime-local"), ("name", "completedAt"), ("value", plan.Now), ("required", true)).Close()
                     .Close();
@@ -312,7 +312,7 @@ public sealed class NewPlanPage : ComponentBase
         ConsoleDocument.Render(new ConsoleMarkup(builder), "发起联合执法", Model.SignedInAs, Model.Form, m =>
         {
             ConsoleNotices.Render(m, null, Model.Error, Model.Errors, linkFields: true);
-            m.Open("form", ("method", "post"), ("action", "/console/plans"), ("novalidate", true)).Antiforgery(Model.Form);
+            m.Open("form", ("method", "post"), ("enctype", "multipart/form-data"), ("action", "/console/plans"), ("novalidate", true)).Antiforgery(Model.Form);
             Text(m, "planId", "计划编号（字母、数字、.、_、-）", 64);
             Text(m, "title", "计划名称", 200);
             Select(m, "kind", "执法类型", PlanLabels.Kinds);

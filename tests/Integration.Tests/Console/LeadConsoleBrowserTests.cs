@@ -55,7 +55,9 @@ public sealed class LeadConsoleBrowserTests
         Assert.Equal("received", Part(await LeadAsync(app, leadId), "housing").GetProperty("status").GetString());
 
         await item.GetByLabel("处理结果").SelectOptionAsync(new SelectOptionValue { Label = "行政处罚" });
-        await item.GetByLabel("处理决定").FillAsync("威住建罚〔2026〕12号：对两家投标人各处罚款。");
+        // A decision as long as the API takes, in Chinese: the form is sent as multipart, so it fits the console's 16 KiB.
+        var decision = "威住建罚〔2026〕12号：对两家投标人各处罚款。" + new string('罚', 1970);
+        await item.GetByLabel("处理决定").FillAsync(decision);
         await item.GetByRole(AriaRole.Button, new() { Name = $"反馈结果 {leadId}" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"线索 {leadId} 处理结果已反馈。");
         await Assertions.Expect(item.Locator(".own-status")).ToHaveTextAsync("本部门：已反馈");
@@ -67,6 +69,7 @@ public sealed class LeadConsoleBrowserTests
         Assert.Equal([Sha(2)], part.GetProperty("receipt").GetProperty("missing").EnumerateArray().Select(m => m.GetProperty("sha256").GetString()));
         Assert.Equal("保证金流水未随函移送", part.GetProperty("receipt").GetProperty("note").GetString());
         Assert.Equal("penalty", part.GetProperty("result").GetProperty("outcome").GetString());
+        Assert.Equal(decision, part.GetProperty("result").GetProperty("decision").GetString());
     }
 
     [Fact]
