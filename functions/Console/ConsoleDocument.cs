@@ -27,7 +27,6 @@ internal static class ConsoleDocument
         button.secondary { background: #fff; color: #0b3d91; }
         header button { background: transparent; border-color: #fff; }
         nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
-        select, textarea { font: inherit; padding: .4rem .5rem; border: 1px solid #6b7380; border-radius: .2rem; max-width: 100%; }
         section.panel { background: #fff; border: 1px solid #c9ced6; border-radius: .25rem; padding: .75rem 1rem; margin-bottom: 1rem; overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; font-size: .9rem; }
         th, td { border-bottom: 1px solid #dde1e6; padding: .35rem .5rem; text-align: left; vertical-align: top; }
@@ -39,6 +38,15 @@ internal static class ConsoleDocument
         ol.timeline { list-style: none; margin: 0; padding: 0 0 0 1rem; border-left: 3px solid #0b3d91; }
         ol.timeline > li { position: relative; margin: 0 0 1rem; padding-left: .75rem; }
         pre { white-space: pre-wrap; word-break: break-all; font-size: .8rem; background: #f5f6f8; padding: .5rem; }
+        select, textarea, input[type=date], input[type=datetime-local], input[type=number] { font: inherit; padding: .4rem .5rem; border: 1px solid #6b7380; border-radius: .2rem; max-width: 100%; }
+        textarea { min-width: min(24rem, 100%); min-height: 4rem; }
+        input[type=text] { max-width: 100%; box-sizing: border-box; }
+        fieldset { border: 1px solid #c9ced6; border-radius: .25rem; margin: 0 0 .75rem; padding: .5rem .75rem; display: flex; flex-wrap: wrap; gap: .5rem 1rem; }
+        label.check { flex-direction: row; align-items: center; gap: .4rem; }
+        .valid { color: #1b5e20; font-weight: 700; }
+        .invalid { color: #b3261e; font-weight: 700; }
+        .hash { font-family: ui-monospace, monospace; font-size: .8rem; overflow-wrap: anywhere; }
+        .wide { overflow-x: auto; }
         </style>
         """;
 
@@ -46,6 +54,8 @@ internal static class ConsoleDocument
     private static readonly (string Href, string Text)[] Links =
     [
         ("/console/queue", "待认领"),
+        ("/console/leads", "线索"),
+        ("/console/plans", "联合执法"),
         ("/console/reports", "协调通报"),
         ("/console/overview", "总览"),
     ];

@@ -63,6 +63,8 @@ public static class ConsoleEndpoints
         console.MapPost("/approvals/{approvalId}/decline", (HttpContext http, string approvalId, ApprovalService approvals, CancellationToken ct) =>
             ActAsync(http, approvalId, (department, form) => approvals.DeclineAsync(approvalId, department, form.Reason!, ct), "已退回", needsReason: true));
         console.MapPost("/approvals/{approvalId}/assign", AssignAsync);
+        console.MapLeadConsole();
+        console.MapPlanConsole();
         console.MapReportConsole();
         console.MapOverviewConsole();
         console.MapTimelineConsole();
@@ -254,7 +256,11 @@ public static class ConsoleEndpoints
     }
 
     /// <summary>The posted form, when its anti-forgery token is valid; a form is a few fields, so it is read up to 16 KiB.</summary>
-    internal static async Task<ConsoleFormValues?> ReadFormAsync(HttpContext http)
+    internal static async Task<ConsoleFormValues?> ReadFormAsync(HttpContext http) =>
+        await ReadFormFieldsAsync(http) is { } form ? new ConsoleFormValues(form["key"].ToString(), form["reason"].ToString()) { Fields = form } : null;
+
+    /// <summary>Every field of the posted form, when its anti-forgery token is valid; null otherwise.</summary>
+    internal static async Task<IFormCollection?> ReadFormFieldsAsync(HttpContext http)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -267,8 +273,7 @@ public static class ConsoleEndpoints
             return null;
         }
 
-        var form = await http.Request.ReadFormAsync();
-        return new ConsoleFormValues(form["key"].ToString(), form["reason"].ToString()) { Fields = form };
+        return await http.Request.ReadFormAsync();
     }
 }
 

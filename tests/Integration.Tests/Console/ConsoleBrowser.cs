@@ -1,0 +1,56 @@
+using Deque.AxeCore.Playwright;
+using Integration.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Integration.Tests.Console;
+
+/// <summary>
+/// What the page tests share: Debian's chromium (never a downloaded browser), sign-in with a development key, axe's
+/// serious and critical violations, and each page's screenshots at the console's two widths.
+/// </summary>
+internal static class ConsoleBrowser
+{
+    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
+        await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium(), Headless = true, Args = ["--no-sandbox"] });
+
+    /// <summary>A fresh browser context signed in as <paramref name="principal"/> with its development key.</summary>
+    public static async Task<IPage> SignedInAsync(IBrowser browser, BuiltFunctionApp app, string principal)
+    {
+        var page = await browser.NewPageAsync(new() { BaseURL = app.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "zh-CN" });
+        await page.GotoAsync("/console/sign-in");
+        await page.GetByLabel("访问密钥").FillAsync("dev-" + principal);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        await page.WaitForURLAsync("**/console/queue");
+        return page;
+    }
+
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToArray();
+        Assert.True(serious.Length == 0, $"axe on {page.Url}: " + string.Join("; ", serious));
+    }
+
+    /// <summary>The page at 1280 and at 390 px, kept with the test results; at 390 px nothing may be wider than the screen.</summary>
+    public static async Task ScreenshotsAsync(IPage page, string name)
+    {
+        var folder = Path.Combine(RepositoryRoot.Path, "tests", "TestResults", "console");
+        Directory.CreateDirectory(folder);
+        foreach (var width in new[] { 1280, 390 })
+        {
+            await page.SetViewportSizeAsync(width, 900);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{width}.png"), FullPage = true });
+            var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+            Assert.True(scrollWidth <= width, $"{name} is {scrollWidth} px wide at a {width} px viewport.");
+        }
+
+        await page.SetViewportSizeAsync(1280, 900);
+    }
+
+    private static string Chromium()
+    {
+        var path = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
+        Assert.True(path is not null, "The browser tests need Debian's chromium: apt-get install chromium (.ci/run installs it when missing).");
+        return path!;
+    }
+}
