@@ -101,6 +101,10 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "reports-coordination-ack: http POST /api/reports/coordination/{period}/ack",
         "reports-coordination-html: http GET /api/reports/coordination/{period}.html",
         "reports-coordination-xlsx: http GET /api/reports/coordination/{period}.xlsx",
+        "coordination-report: orchestration",
+        "coordination-report-compute: activity",
+        "coordination-report-artefacts: activity",
+        "coordination-report-fan-out: activity",
     ];
 
     [Fact]
@@ -151,6 +155,9 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
             // Plan commands start the plan's orchestration or tell it the plan moved on.
             "plan-amend", "plan-approve", "plan-assistance-answer", "plan-confirm", "plan-create", "plan-draw-commit", "plan-draw-restart",
             "plan-draw-reveal", "plan-object", "plan-publish", "plan-task-result",
+
+            // A coordination report is made by its orchestration: asked for, read while it runs, started by the timer.
+            "reports-coordination-get", "reports-coordination-request", "reports-coordination-timer",
         ];
         var bound = BuiltMetadata()
             .Where(f => f["bindings"]!.AsArray().Any(b => (string?)b!["type"] == "durableClient" && (string?)b["direction"] == "In"))
