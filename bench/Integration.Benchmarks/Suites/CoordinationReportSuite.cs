@@ -13,6 +13,8 @@ using Integration.Functions;
 using Integration.Functions.Approvals;
 using Integration.Functions.Enforcement;
 using Integration.Functions.Leads;
+using Integration.Functions.Platform.Hosting;
+using Integration.Functions.Platform.Orchestrations;
 using Integration.Functions.Platform.Records;
 using Integration.Functions.Reports;
 using Microsoft.Extensions.Configuration;
@@ -120,6 +122,10 @@ internal sealed class CoordinationReportSuite : IBenchmarkSuite
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddApp();
+
+        // As the local host composes it (Program.cs), without its HTTP side: with Durable:Engine=Off this adds no engine.
+        builder.Services.AddLocalDurableTask(FunctionIndex.ForApp, builder.Configuration);
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = false }));
         return builder.Build();
     }
 

@@ -92,8 +92,10 @@ public sealed class InfraTemplateTests(InfraTemplates infra) : IClassFixture<Inf
     [Fact]
     public void Report_artefacts_have_a_private_blob_container_named_as_the_app_expects()
     {
-        var container = Assert.Single(infra.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => c.SymbolicName == "reportsContainer");
-        Assert.Contains($"'{Integration.Functions.Infrastructure.Artefacts.BlobArtefactStore.DefaultContainer}'", container.Body["name"]!.GetValue<string>(), StringComparison.Ordinal);
+        var name = $"'{Integration.Functions.Infrastructure.Artefacts.BlobArtefactStore.DefaultContainer}')]";
+        var container = Assert.Single(
+            infra.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
+            c => c.Body["name"]!.GetValue<string>().EndsWith(name, StringComparison.Ordinal));
         Assert.Equal("None", container.Property("publicAccess")!.GetValue<string>());
     }
 

@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using DocumentFormat.OpenXml.Packaging;
+using Integration.Domain.Kernel;
+using Integration.Domain.Reports;
 using Integration.Functions.Infrastructure;
 using Integration.Functions.Infrastructure.Artefacts;
 using Integration.Functions.Infrastructure.Topics;
@@ -13,6 +15,8 @@ using Integration.Functions.Platform.Records;
 using Integration.Functions.Reports;
 using Integration.Tests.Orchestrations;
 using Integration.Tests.Support;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -227,6 +231,17 @@ public sealed class ReportOrchestrationTests(DurableAzuriteFixture azurite)
         await platform.Services.GetRequiredService<OutboxDispatcher>().SweepAsync(Ct);
         var received = await platform.Services.GetRequiredService<SqliteTopicReceiver>().ReceiveAsync(CoordinationReports.Topic, "housing", 100, Ct);
         Assert.Equal(["report:2026Q1:v1:housing", "report:2026Q1:v2:housing"], received.Select(r => r.Message.MessageId).Order(StringComparer.Ordinal));
+
+        // The timer starts the orchestration of the period just ended, once however often it fires.
+        var timer = ActivatorUtilities.CreateInstance<ReportFunctions>(platform.Services);
+        var client = platform.Services.GetRequiredService<DurableTaskClient>();
+        var previous = ReportPeriod.Previous(ChinaTime.DateOf(TimeProvider.System.GetUtcNow()), ReportCadence.Quarter).Name;
+        await timer.Scheduled(new TimerInfo(), client, Ct);
+        await timer.Scheduled(new TimerInfo(), client, Ct);
+        var scheduled = await WaitForReportAsync(ndrc, $"/api/reports/coordination/{previous}", Ct);
+        Assert.Equal((1, "system:reports-timer"), (scheduled.GetProperty("version").GetInt32(), scheduled.GetProperty("requestedBy").GetString()));
+        await timer.Scheduled(new TimerInfo(), client, Ct);
+        Assert.Null(await client.GetInstanceAsync(CoordinationReportOrchestration.InstanceId(previous, 2), Ct));
     }
 
     private static async Task<JsonElement> WaitForReportAsync(HttpClient client, string path, CancellationToken ct)
@@ -244,7 +259,7 @@ public sealed class ReportOrchestrationTests(DurableAzuriteFixture azurite)
             if (response.StatusCode == HttpStatusCode.Accepted)
             {
                 var progress = await response.ReadJsonAsync(HttpStatusCode.Accepted);
-                Assert.StartsWith("report-2026Q1-v", progress.GetProperty("instanceId").GetString(), StringComparison.Ordinal);
+                Assert.StartsWith("report-20", progress.GetProperty("instanceId").GetString(), StringComparison.Ordinal);
             }
 
             Assert.True(TimeProvider.System.GetUtcNow() < until, $"{path} did not answer 200 within {Patience}: {response.StatusCode}");
