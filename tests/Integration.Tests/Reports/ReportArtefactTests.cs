@@ -19,6 +19,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Tests.Reports;
@@ -242,6 +243,57 @@ public sealed class ReportOrchestrationTests(DurableAzuriteFixture azurite)
         Assert.Equal((1, "system:reports-timer"), (scheduled.GetProperty("version").GetInt32(), scheduled.GetProperty("requestedBy").GetString()));
         await timer.Scheduled(new TimerInfo(), client, Ct);
         Assert.Null(await client.GetInstanceAsync(CoordinationReportOrchestration.InstanceId(previous, 2), Ct));
+    }
+
+    /// <summary>
+    /// The artefacts step dies after storing the page and before the workbook (as a process killed there would leave it):
+    /// the engine runs the activity again, which stores the page again (a no-op) and the workbook, and the version is
+    /// published once, with one message per department.
+    /// </summary>
+    [Fact]
+    public async Task A_step_that_dies_half_way_is_run_again_and_the_version_is_published_once()
+    {
+        using var platform = new PlatformFactory()
+            .With("Durable:Engine", "Local")
+            .With("Durable:StorageConnectionString", azurite.ConnectionString)
+            .With("Durable:TaskHub", DurableAzuriteFixture.NewTaskHub());
+        var flaky = new DyingArtefactStore(new FileArtefactStore(Path.Combine(platform.DataPath, "artefacts")), dieAtPut: 3);
+        platform.WithServices(services => services.RemoveAll<IArtefactStore>().AddSingleton<IArtefactStore>(flaky));
+        using var ndrc = platform.ClientFor("ndrc");
+
+        await (await ndrc.PostAsJsonAsync("/api/reports/coordination", new { period = "2026Q2" }, Ct)).ReadJsonAsync(HttpStatusCode.Accepted);
+        var report = await WaitForReportAsync(ndrc, "/api/reports/coordination/2026Q2", Ct);
+
+        Assert.Equal(1, flaky.Died);
+        Assert.Equal(1, report.GetProperty("version").GetInt32());
+        var workbook = await ndrc.GetByteArrayAsync("/api/reports/coordination/2026Q2.xlsx", Ct);
+        Assert.Equal(report.GetProperty("artefacts").GetProperty("xlsx").GetString(), Artefacts.Sha256(workbook));
+        var record = await platform.Services.GetRequiredService<RecordStore>().GetAsync<CoordinationReportState>(CoordinationReports.Key("2026Q2"), Ct);
+        Assert.Equal([1], record!.State.Versions.Select(v => v.Version));
+        await platform.Services.GetRequiredService<OutboxDispatcher>().SweepAsync(Ct);
+        var received = await platform.Services.GetRequiredService<SqliteTopicReceiver>().ReceiveAsync(CoordinationReports.Topic, "water", 100, Ct);
+        Assert.Equal(["report:2026Q2:v1:water"], received.Select(r => r.Message.MessageId));
+    }
+
+    /// <summary>Throws on the <c>dieAtPut</c>-th write, once: the JSON is the first, the page the second, the workbook the third.</summary>
+    private sealed class DyingArtefactStore(IArtefactStore inner, int dieAtPut) : IArtefactStore
+    {
+        private int puts;
+
+        public int Died { get; private set; }
+
+        public Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref puts) == dieAtPut)
+            {
+                Died++;
+                throw new IOException("The process died while storing an artefact.");
+            }
+
+            return inner.PutAsync(content, cancellationToken);
+        }
+
+        public Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken) => inner.GetAsync(sha256, cancellationToken);
     }
 
     private static async Task<JsonElement> WaitForReportAsync(HttpClient client, string path, CancellationToken ct)
