@@ -13,6 +13,7 @@ public sealed class StorageOptions
     public const string ProviderKey = $"{Section}:{nameof(Provider)}";
     public const string ConnectionStringKey = $"{Section}:{nameof(ConnectionString)}";
     public const string TableEndpointKey = $"{Section}:{nameof(TableEndpoint)}";
+    public const string BlobEndpointKey = $"{Section}:{nameof(BlobEndpoint)}";
 
     /// <summary><c>Sqlite</c> (the embedded default) or <c>AzureTables</c>.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
@@ -25,6 +26,12 @@ public sealed class StorageOptions
     /// in Azure China), reached with the app's <c>DefaultAzureCredential</c>. Exclusive with <see cref="ConnectionString"/>.
     /// </summary>
     public string? TableEndpoint { get; set; }
+
+    /// <summary>
+    /// Blob service endpoint for report artefacts, e.g. <c>https://&lt;account&gt;.blob.core.windows.net</c>, reached with the
+    /// app's credential; with <see cref="ConnectionString"/> instead, its blob endpoint is used.
+    /// </summary>
+    public string? BlobEndpoint { get; set; }
 
     /// <summary>Folder that holds the embedded database file (created if missing).</summary>
     public string DataPath { get; set; } = "data";

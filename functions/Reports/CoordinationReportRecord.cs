@@ -1,9 +1,13 @@
 namespace Integration.Functions.Reports;
 
-/// <summary>One stored version of a period's report: its content is found by <see cref="Sha256"/>.</summary>
+/// <summary>
+/// One stored version of a period's report: its JSON content is the artefact <see cref="Sha256"/>, its page and workbook
+/// the artefacts <see cref="Html"/> and <see cref="Workbook"/>. <see cref="Chunks"/> &gt; 0 marks a version stored before
+/// artefacts, whose content is in table rows and whose documents are rendered on request.
+/// </summary>
 public sealed record ReportVersion(
     int Version, string Sha256, DateTimeOffset GeneratedAt, DateTimeOffset AsOf, bool Partial, int? Supersedes, string RequestedBy, int Chunks,
-    DateOnly? AckFrom = null, int AckWorkingDays = 0);
+    DateOnly? AckFrom = null, int AckWorkingDays = 0, string? Html = null, string? Workbook = null);
 
 /// <summary>A department's acknowledgement of a version (签收), with the agenda items it submits for the meeting.</summary>
 public sealed record ReportAcknowledgement(int Version, string Department, DateTimeOffset At, bool Late, int WorkingDaysLate, IReadOnlyList<string> Agenda);

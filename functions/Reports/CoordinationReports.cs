@@ -12,6 +12,7 @@ using Integration.Domain.Storage;
 using Integration.Functions.Approvals;
 using Integration.Functions.Calendar;
 using Integration.Functions.Enforcement;
+using Integration.Functions.Infrastructure.Artefacts;
 using Integration.Functions.Leads;
 using Integration.Functions.Platform.Records;
 using Microsoft.Extensions.Options;
@@ -21,9 +22,21 @@ namespace Integration.Functions.Reports;
 /// <summary>A stored report as the API returns it: the content, when it was generated, and the SHA-256 of the content.</summary>
 public sealed record StoredReport(ReportVersion Version, JsonObject Body, ReportContent Content);
 
+/// <summary>One run that makes a version of a period's report: the input of its orchestration and of the synchronous path.</summary>
+public sealed record ReportRun(string Period, int Version, int? Supersedes, string RequestedBy);
+
+/// <summary>The SHA-256 of each stored artefact of a version.</summary>
+public sealed record ReportArtefacts(string Json, string Html, string Workbook);
+
+public enum ReportDocument
+{
+    Html,
+    Workbook,
+}
+
 /// <summary>
 /// Coordination reports (协调会商通报): computed from the approval, lead and plan listing indexes, stored once per period and
-/// version with the SHA-256 of their content, and fanned out as one <c>coordination.report</c> message per department
+/// version as content-addressed artefacts (JSON, HTML, xlsx, each with its SHA-256), and fanned out as one <c>coordination.report</c> message per department
 /// on topic <c>coordination-reports</c>, committed with the version (outbox), MessageId
 /// <c>report:{period}:v{version}:{department}</c>.
 /// </summary>
@@ -34,6 +47,7 @@ public sealed class CoordinationReports(
     LeadIndex leads,
     PlanIndex plans,
     Meetings.MeetingActionIndex actionItems,
+    IArtefactStore artefacts,
     CalendarSource calendar,
     PrincipalRegistry registry,
     IOptions<ReportOptions> options,
@@ -92,36 +106,103 @@ public sealed class CoordinationReports(
     }
 
     /// <summary>
-    /// The period's report: the existing latest version unless <paramref name="regenerate"/>, else a new version computed
-    /// now, which names the version it supersedes. Created is false when an existing version is returned.
+    /// The period's report, synchronously (the path without the Durable Task engine, and the timer's when the engine is
+    /// off): the existing latest version unless <paramref name="regenerate"/>, else a new version made by the same three
+    /// steps the orchestration runs. Created is false when an existing version is returned.
     /// </summary>
     public async Task<(StoredReport Report, bool Created)> RequestAsync(ReportPeriod period, bool regenerate, string requestedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(period);
-        var key = Key(period.Name);
-        var existing = await records.GetAsync<CoordinationReportState>(key, cancellationToken);
-        if (existing?.State.Latest is { } latest && !regenerate)
+        var (existing, run) = await NextAsync(period.Name, regenerate, requestedBy, cancellationToken);
+        if (run is null)
         {
-            return (await ReadAsync(period.Name, latest, cancellationToken), false);
+            return (await ReadAsync(period.Name, existing!, cancellationToken), false);
         }
 
-        var previous = existing?.State.Latest;
-        var number = (previous?.Version ?? 0) + 1;
-        var content = await ComputeAsync(period, number, previous?.Version, cancellationToken);
-        var json = JsonSerializer.Serialize(content, RecordJson.Options);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
-        var chunks = await StoreContentAsync(period.Name, sha256, json, cancellationToken);
+        var json = await ComputeAndStoreAsync(run, cancellationToken);
+        var artefacts = await RenderAndStoreAsync(run, json, cancellationToken);
+        var published = await PublishAsync(run, artefacts, cancellationToken);
+        if (published is null)
+        {
+            // Another request made this version number meanwhile: that one is the report.
+            var current = await records.GetAsync<CoordinationReportState>(Key(period.Name), cancellationToken);
+            return (await ReadAsync(period.Name, current!.State.Latest!, cancellationToken), false);
+        }
+
+        return (await ReadAsync(period.Name, published, cancellationToken), true);
+    }
+
+    /// <summary>The period's latest version when it is the answer (it exists and no regeneration is asked), else the run that makes the next version.</summary>
+    public async Task<(ReportVersion? Existing, ReportRun? Run)> NextAsync(string period, bool regenerate, string requestedBy, CancellationToken cancellationToken)
+    {
+        var existing = await records.GetAsync<CoordinationReportState>(Key(period), cancellationToken);
+        var latest = existing?.State.Latest;
+        return latest is not null && !regenerate
+            ? (latest, null)
+            : (latest, new ReportRun(period, (latest?.Version ?? 0) + 1, latest?.Version, requestedBy));
+    }
+
+    /// <summary>
+    /// Step 1: computes the content from the indexes and stores it as JSON, content-addressed; returns its SHA-256. Repeated
+    /// after a crash it stores again (the same bytes, or, while the period runs, a later <c>asOf</c>); nothing points at
+    /// it before <see cref="PublishAsync"/>. A version already published keeps its content.
+    /// </summary>
+    public async Task<string> ComputeAndStoreAsync(ReportRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (await PublishedAsync(run, cancellationToken) is { } published)
+        {
+            return published.Sha256;
+        }
+
+        var (period, problem) = ReportPeriod.Parse(run.Period);
+        if (period is null)
+        {
+            throw new ArgumentException($"Not a report period: {problem}", nameof(run));
+        }
+
+        var content = await ComputeAsync(period, run.Version, run.Supersedes, cancellationToken);
+        return await artefacts.PutAsync(JsonSerializer.SerializeToUtf8Bytes(content, RecordJson.Options), cancellationToken);
+    }
+
+    /// <summary>Step 2: the printable page and the workbook, rendered once from the stored (hash-checked) JSON and stored content-addressed.</summary>
+    public async Task<ReportArtefacts> RenderAndStoreAsync(ReportRun run, string json, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (await PublishedAsync(run, cancellationToken) is { Html: { } publishedHtml, Workbook: { } publishedWorkbook } published)
+        {
+            return new ReportArtefacts(published.Sha256, publishedHtml, publishedWorkbook);
+        }
+
+        var content = await ContentAsync(json, cancellationToken);
+        var html = await artefacts.PutAsync(Encoding.UTF8.GetBytes(ReportDocuments.Html(content, json, registry)), cancellationToken);
+        var workbook = await artefacts.PutAsync(ReportDocuments.Workbook(content, json), cancellationToken);
+        return new ReportArtefacts(json, html, workbook);
+    }
+
+    /// <summary>
+    /// Step 3: commits the version (pointing at its stored artefacts) with its fan-out, one outbox message per department,
+    /// in one batch: a version is either whole or absent, and a repeat finds it and commits nothing. Null when another
+    /// run published this version number first.
+    /// </summary>
+    public async Task<ReportVersion?> PublishAsync(ReportRun run, ReportArtefacts stored, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(stored);
+        var content = await ContentAsync(stored.Json, cancellationToken);
         var generatedAt = time.GetUtcNow();
         var ackDays = options.Value.AckWorkingDays;
-        var version = new ReportVersion(number, sha256, generatedAt, content.AsOf, content.Partial, previous?.Version, requestedBy, chunks, ChinaTime.DateOf(generatedAt), ackDays);
+        var version = new ReportVersion(
+            run.Version, stored.Json, generatedAt, content.AsOf, content.Partial, run.Supersedes, run.RequestedBy, Chunks: 0,
+            ChinaTime.DateOf(generatedAt), ackDays, stored.Html, stored.Workbook);
 
         Change<CoordinationReportState> ChangeFor(CoordinationReportState state) => new()
         {
             State = state with { Versions = [.. state.Versions, version] },
             Action = "coordination-report.generated",
-            Principal = requestedBy,
-            Details = new { period = period.Name, version = number, sha256, partial = content.Partial, asOf = content.AsOf, supersedes = previous?.Version },
-            Messages = content.Departments.Select(section => Message(content, section, sha256)).ToList(),
+            Principal = run.RequestedBy,
+            Details = new { period = run.Period, version = run.Version, sha256 = stored.Json, html = stored.Html, xlsx = stored.Workbook, partial = content.Partial, asOf = content.AsOf, supersedes = run.Supersedes },
+            Messages = content.Departments.Select(section => Message(content, section, stored.Json)).ToList(),
 
             // Each version restarts the acknowledgement clock: a reminder at the start of its last working day, then the warning.
             Schedule =
@@ -136,21 +217,53 @@ public sealed class CoordinationReports(
             ],
         };
 
-        try
+        var key = Key(run.Period);
+        if (await records.GetAsync<CoordinationReportState>(key, cancellationToken) is null)
         {
-            var committed = existing is null
-                ? await records.CreateAsync(key, ChangeFor(new CoordinationReportState { Period = period.Name }), cancellationToken)
-                : await records.UpdateAsync<CoordinationReportState>(key, current =>
-                    current.State.Latest?.Version == previous?.Version ? ChangeFor(current.State) : null, cancellationToken);
-            var stored = committed.Record.State.Latest!;
-            return (await ReadAsync(period.Name, stored, cancellationToken), committed.Changed && stored.Version == number);
+            try
+            {
+                var created = await records.CreateAsync(key, ChangeFor(new CoordinationReportState { Period = run.Period }), cancellationToken);
+                return created.Record.State.Versions.FirstOrDefault(v => v.Version == run.Version && v.Sha256 == stored.Json);
+            }
+            catch (RecordExistsException)
+            {
+                // Made meanwhile: decided below, like any other update.
+            }
         }
-        catch (RecordExistsException)
+
+        var committed = await records.UpdateAsync<CoordinationReportState>(key, current =>
+            current.State.Versions.Any(v => v.Version == run.Version) || current.State.Latest?.Version != run.Supersedes ? null : ChangeFor(current.State),
+            cancellationToken);
+        var mine = committed.Record.State.Versions.FirstOrDefault(v => v.Version == run.Version);
+
+        // A repeat of this step after a crash finds its own version (the same content); any other is someone else's.
+        return mine is not null && mine.Sha256 == stored.Json ? mine : null;
+    }
+
+    private async Task<ReportVersion?> PublishedAsync(ReportRun run, CancellationToken cancellationToken) =>
+        (await records.GetAsync<CoordinationReportState>(Key(run.Period), cancellationToken))?.State.Versions.FirstOrDefault(v => v.Version == run.Version);
+
+    private async Task<ReportContent> ContentAsync(string sha256, CancellationToken cancellationToken)
+    {
+        var bytes = await artefacts.GetAsync(sha256, cancellationToken)
+            ?? throw new InvalidOperationException($"The report content {sha256} is not in the artefact store.");
+        return JsonSerializer.Deserialize<ReportContent>(bytes, RecordJson.Options)!;
+    }
+
+    /// <summary>The stored page or workbook of a version; versions stored before artefacts existed are rendered from their content.</summary>
+    public async Task<byte[]> DocumentAsync(StoredReport report, ReportDocument document, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sha256 = document == ReportDocument.Html ? report.Version.Html : report.Version.Workbook;
+        if (sha256 is null)
         {
-            // Another request made the first version meanwhile: that one is the report.
-            var current = await records.GetAsync<CoordinationReportState>(key, cancellationToken);
-            return (await ReadAsync(period.Name, current!.State.Latest!, cancellationToken), false);
+            return document == ReportDocument.Html
+                ? Encoding.UTF8.GetBytes(ReportDocuments.Html(report.Content, report.Version.Sha256, registry))
+                : ReportDocuments.Workbook(report.Content, report.Version.Sha256);
         }
+
+        return await artefacts.GetAsync(sha256, cancellationToken)
+            ?? throw new InvalidOperationException($"Report {report.Content.Period} v{report.Version.Version}: its {document} artefact {sha256} is not in the artefact store.");
     }
 
     /// <summary>
@@ -294,22 +407,26 @@ public sealed class CoordinationReports(
         new Dictionary<string, string> { [DepartmentProperty] = section.Department, ["period"] = content.Period },
         MessageId: MessageId(content.Period, content.Version, section.Department));
 
-    /// <summary>Content rows are keyed by the content's hash, so a repeat writes the same rows and a version never changes.</summary>
-    private async Task<int> StoreContentAsync(string period, string sha256, string json, CancellationToken cancellationToken)
+    private async Task<StoredReport> ReadAsync(string period, ReportVersion version, CancellationToken cancellationToken)
     {
-        await store.CreateTableIfNotExistsAsync(ContentTable, cancellationToken);
-        var chunks = 0;
-        for (var start = 0; start < json.Length; start += ChunkLength, chunks++)
+        var text = version.Chunks > 0
+            ? await ReadChunksAsync(period, version, cancellationToken)
+            : Encoding.UTF8.GetString(await artefacts.GetAsync(version.Sha256, cancellationToken)
+                ?? throw new InvalidOperationException($"Report {period} v{version.Version}: its content {version.Sha256} is not in the artefact store."));
+        var body = JsonNode.Parse(text)!.AsObject();
+        body["generatedAt"] = version.GeneratedAt;
+        body["sha256"] = version.Sha256;
+        body["requestedBy"] = version.RequestedBy;
+        if (version.Html is not null && version.Workbook is not null)
         {
-            var properties = new Dictionary<string, object?>();
-            LongText.Put(properties, "Data", json.Substring(start, Math.Min(ChunkLength, json.Length - start)));
-            await store.UpsertAsync(ContentTable, new TableEntity(period, ChunkKey(sha256, chunks), properties), cancellationToken);
+            body["artefacts"] = new JsonObject { ["json"] = version.Sha256, ["html"] = version.Html, ["xlsx"] = version.Workbook };
         }
 
-        return chunks;
+        return new StoredReport(version, body, JsonSerializer.Deserialize<ReportContent>(text, RecordJson.Options)!);
     }
 
-    private async Task<StoredReport> ReadAsync(string period, ReportVersion version, CancellationToken cancellationToken)
+    /// <summary>Versions stored before the artefact store kept their content in table rows keyed by its hash.</summary>
+    private async Task<string> ReadChunksAsync(string period, ReportVersion version, CancellationToken cancellationToken)
     {
         var json = new StringBuilder();
         for (var i = 0; i < version.Chunks; i++)
@@ -326,14 +443,8 @@ public sealed class CoordinationReports(
             throw new InvalidOperationException($"Report {period} v{version.Version}: the stored content hashes to {actual}, not {version.Sha256}.");
         }
 
-        var body = JsonNode.Parse(text)!.AsObject();
-        body["generatedAt"] = version.GeneratedAt;
-        body["sha256"] = version.Sha256;
-        body["requestedBy"] = version.RequestedBy;
-        return new StoredReport(version, body, JsonSerializer.Deserialize<ReportContent>(text, RecordJson.Options)!);
+        return text;
     }
-
-    private const int ChunkLength = 10 * LongText.ChunkLength;
 
     private static string ChunkKey(string sha256, int chunk) => sha256 + "|" + chunk.ToString("D4", CultureInfo.InvariantCulture);
 }

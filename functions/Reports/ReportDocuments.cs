@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Net;
 using System.Text;
 using DocumentFormat.OpenXml;
@@ -36,11 +37,10 @@ public static class ReportDocuments
     ];
 
     /// <summary>A page in Chinese for printing: the municipality's figures, a bar per department's on-time rate, the named departments and what is late.</summary>
-    public static string Html(StoredReport report, PrincipalRegistry registry)
+    public static string Html(ReportContent c, string sha256, PrincipalRegistry registry)
     {
-        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(registry);
-        var c = report.Content;
         string Name(string id) => E(registry.Find(id)?.DisplayName ?? id);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>")
@@ -52,7 +52,7 @@ public static class ReportDocuments
             .Append("（").Append(D(c.From)).Append(" 至 ").Append(D(c.To)).Append("），第 ").Append(c.Version.ToString(CultureInfo.InvariantCulture)).Append(" 版")
             .Append(c.Supersedes is { } s ? $"（取代第 {s.ToString(CultureInfo.InvariantCulture)} 版）" : "")
             .Append(c.Partial ? "，期间未结束，统计截至 " : "，统计截至 ").Append(E(c.AsOf.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
-            .Append("。内容 SHA-256：<code>").Append(E(report.Version.Sha256)).Append("</code></p>");
+            .Append("。内容 SHA-256：<code>").Append(E(sha256)).Append("</code></p>");
 
         html.Append("<h2>全市</h2><table><tr><th>审批推送认领</th><th>数量</th></tr>");
         foreach (var (name, value) in ApprovalRows)
@@ -103,21 +103,23 @@ public static class ReportDocuments
 
     private static string StepName(string step) => step switch { "claim" => "认领", "feedback" => "反馈", "result" => "录入结果", _ => "公示" };
 
-    /// <summary>One sheet for the municipality and one per department.</summary>
-    public static byte[] Workbook(StoredReport report)
+    /// <summary>
+    /// One sheet for the municipality and one per department. The same content gives the same bytes (so the stored
+    /// workbook's SHA-256 is stable): relationship ids are numbered, not random, and every zip entry carries one fixed time.
+    /// </summary>
+    public static byte[] Workbook(ReportContent c, string sha256)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        var c = report.Content;
+        ArgumentNullException.ThrowIfNull(c);
         using var stream = new MemoryStream();
         using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
         {
-            var workbook = document.AddWorkbookPart();
+            var workbook = document.AddNewPart<WorkbookPart>("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml", "rId1");
             workbook.Workbook = new Workbook();
             var sheets = workbook.Workbook.AppendChild(new Sheets());
             var header = new List<object?[]>
             {
                 new object?[] { "period", c.Period }, new object?[] { "version", c.Version }, new object?[] { "partial", c.Partial ? "true" : "false" },
-                new object?[] { "asOf", c.AsOf.ToString("O", CultureInfo.InvariantCulture) }, new object?[] { "sha256", report.Version.Sha256 },
+                new object?[] { "asOf", c.AsOf.ToString("O", CultureInfo.InvariantCulture) }, new object?[] { "sha256", sha256 },
             };
             AddSheet(workbook, sheets, "municipality", [.. header, .. Figures(c.Municipality.Approvals, c.Municipality.Leads, c.Municipality.Enforcement, c.Municipality.OnTimeRate)]);
             foreach (var d in c.Departments)
@@ -130,7 +132,29 @@ public static class ReportDocuments
             }
         }
 
-        return stream.ToArray();
+        return WithFixedEntryTimes(stream.ToArray());
+    }
+
+    /// <summary>The zip's earliest time (1980-01-01), the same for every entry: the packaging layer stamps each part with the wall clock.</summary>
+    private static readonly DateTimeOffset EntryTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static byte[] WithFixedEntryTimes(byte[] package)
+    {
+        using var output = new MemoryStream();
+        using (var source = new ZipArchive(new MemoryStream(package), ZipArchiveMode.Read))
+        using (var target = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in source.Entries)
+            {
+                var copy = target.CreateEntry(entry.FullName, CompressionLevel.Optimal);
+                copy.LastWriteTime = EntryTime;
+                using var from = entry.Open();
+                using var to = copy.Open();
+                from.CopyTo(to);
+            }
+        }
+
+        return output.ToArray();
     }
 
     private static IEnumerable<object?[]> Figures(ApprovalCounts approvals, LeadCounts leads, EnforcementCounts enforcement, decimal? onTimeRate) =>
@@ -144,7 +168,7 @@ public static class ReportDocuments
 
     private static void AddSheet(WorkbookPart workbook, Sheets sheets, string name, IEnumerable<object?[]> rows)
     {
-        var part = workbook.AddNewPart<WorksheetPart>();
+        var part = workbook.AddNewPart<WorksheetPart>("rId" + (sheets.ChildElements.Count + 2).ToString(CultureInfo.InvariantCulture));
         var data = new SheetData();
         foreach (var values in rows)
         {

@@ -7,30 +7,46 @@ using Integration.Functions.Identity;
 using Integration.Functions.Platform;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace Integration.Functions.Reports;
 
 /// <summary>Coordination reports: ndrc asks for a period's report; every department and ndrc read it.</summary>
-public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegistry registry, Microsoft.Extensions.Options.IOptions<ReportOptions> options)
+public sealed class ReportFunctions(CoordinationReports reports, Microsoft.Extensions.Options.IOptions<ReportOptions> options)
 {
     /// <summary>
     /// Reports on the period just ended (<c>Reports:Schedule</c>, China time; <c>Reports:Period</c>), once: an occurrence
-    /// run again (a missed one at start-up, another instance) finds the stored report and leaves it.
+    /// run again (a missed one at start-up, another instance) finds the stored report, or its running orchestration, and
+    /// leaves it. With the engine on it starts the period's orchestration; without it, it makes the report in place.
     /// </summary>
     [Function("reports-coordination-timer")]
-    public async Task Scheduled([TimerTrigger("%Reports:Schedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    public async Task Scheduled(
+        [TimerTrigger("%Reports:Schedule%")] TimerInfo timer, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(timer);
         var period = ReportPeriod.Previous(ChinaTime.DateOf(reports.Now), options.Value.Cadence);
-        await reports.RequestAsync(period, regenerate: false, "system:reports-timer", cancellationToken);
+        if (client is null)
+        {
+            await reports.RequestAsync(period, regenerate: false, TimerPrincipal, cancellationToken);
+            return;
+        }
+
+        if ((await reports.NextAsync(period.Name, regenerate: false, TimerPrincipal, cancellationToken)).Run is { } run)
+        {
+            await ReportRuns.StartAsync(client, run, cancellationToken);
+        }
     }
+
+    private const string TimerPrincipal = "system:reports-timer";
 
     [Function("reports-coordination-request")]
     [Authorize(Policy = RoleNames.Coordinator)]
     [Tags("Reports")]
-    [EndpointSummary("Ask for a period's coordination report (ndrc); the existing one unless regenerate is true")]
-    public async Task<Results<Created<JsonObject>, Ok<JsonObject>, ProblemHttpResult>> Request(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/coordination")] HttpRequest request, CancellationToken cancellationToken)
+    [EndpointSummary("Ask for a period's coordination report (ndrc); the existing one unless regenerate is true. 202 while its orchestration runs")]
+    public async Task<Results<Created<JsonObject>, Ok<JsonObject>, Accepted<ReportRunView>, ProblemHttpResult>> Request(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/coordination")] HttpRequest request,
+        [DurableClient] DurableTaskClient? client,
+        CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
         var errors = new FieldErrors();
@@ -59,6 +75,19 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
         if (!errors.IsEmpty || period is null)
         {
             return Problems.Validation(errors);
+        }
+
+        if (client is not null)
+        {
+            // With the engine: one orchestration per period and version. A version already running is this request's answer too.
+            var (existing, run) = await reports.NextAsync(period.Name, regenerate, caller.Id, cancellationToken);
+            if (run is null)
+            {
+                return TypedResults.Ok((await reports.GetAsync(period.Name, existing!.Version, cancellationToken))!.Body);
+            }
+
+            var view = await ReportRuns.StartAsync(client, run, cancellationToken);
+            return TypedResults.Accepted(view.Location, view);
         }
 
         var (report, created) = await reports.RequestAsync(period, regenerate, caller.Id, cancellationToken);
@@ -143,11 +172,11 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
     [Authorize]
     [Tags("Reports")]
     [EndpointSummary("A period's coordination report as a printable page in Chinese")]
-    public async Task<Results<ContentHttpResult, ProblemHttpResult>> Html(
+    public async Task<Results<FileContentHttpResult, ProblemHttpResult>> Html(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}.html")] HttpRequest request, string period, CancellationToken cancellationToken)
     {
-        var (report, problem) = await ResolveAsync(request, period, cancellationToken);
-        return report is null ? problem! : TypedResults.Content(ReportDocuments.Html(report, registry), "text/html; charset=utf-8");
+        var (report, problem, _) = await ResolveAsync(request, period, null, cancellationToken);
+        return report is null ? problem! : TypedResults.File(await reports.DocumentAsync(report, ReportDocument.Html, cancellationToken), "text/html; charset=utf-8");
     }
 
     [Function("reports-coordination-xlsx")]
@@ -157,30 +186,37 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
     public async Task<Results<FileContentHttpResult, ProblemHttpResult>> Workbook(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}.xlsx")] HttpRequest request, string period, CancellationToken cancellationToken)
     {
-        var (report, problem) = await ResolveAsync(request, period, cancellationToken);
+        var (report, problem, _) = await ResolveAsync(request, period, null, cancellationToken);
         return report is null
             ? problem!
-            : TypedResults.File(ReportDocuments.Workbook(report), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
+            : TypedResults.File(await reports.DocumentAsync(report, ReportDocument.Workbook, cancellationToken), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
     }
 
     [Function("reports-coordination-get")]
     [Authorize]
     [Tags("Reports")]
-    [EndpointSummary("A period's coordination report, the latest version or ?version= (every department, ndrc, admin)")]
-    public async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}")] HttpRequest request, string period, CancellationToken cancellationToken)
+    [EndpointSummary("A period's coordination report, the latest version or ?version= (every department, ndrc, admin); 202 with its progress while its orchestration runs")]
+    public async Task<Results<Ok<JsonObject>, Accepted<ReportRunView>, ProblemHttpResult>> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}")] HttpRequest request, string period,
+        [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
-        var (report, problem) = await ResolveAsync(request, period, cancellationToken);
-        return report is null ? problem! : TypedResults.Ok(report.Body);
+        var (report, problem, running) = await ResolveAsync(request, period, client, cancellationToken);
+        return report is not null ? TypedResults.Ok(report.Body)
+            : running is not null ? TypedResults.Accepted(running.Location, running)
+            : problem!;
     }
 
-    /// <summary>The stored report the request names, or the problem: 403 for a caller that is no department, 400, or 404.</summary>
-    private async Task<(StoredReport? Report, ProblemHttpResult? Problem)> ResolveAsync(HttpRequest request, string period, CancellationToken cancellationToken)
+    /// <summary>
+    /// The stored report the request names; else, with the engine, the run that is making it; else the problem: 403 for
+    /// a caller that is no department, 400, or 404.
+    /// </summary>
+    private async Task<(StoredReport? Report, ProblemHttpResult? Problem, ReportRunView? Running)> ResolveAsync(
+        HttpRequest request, string period, DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
         if (!caller.Principal.Has(PrincipalRole.Department) && !caller.Principal.SeesEverything)
         {
-            return (null, Problems.Forbidden($"Coordination reports are read by the member departments and the coordinator; '{caller.Id}' may not."));
+            return (null, Problems.Forbidden($"Coordination reports are read by the member departments and the coordinator; '{caller.Id}' may not."), null);
         }
 
         var errors = new FieldErrors();
@@ -206,13 +242,22 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
 
         if (!errors.IsEmpty)
         {
-            return (null, Problems.Validation(errors));
+            return (null, Problems.Validation(errors), null);
         }
 
-        return await reports.GetAsync(parsed!.Name, version, cancellationToken) is { } report
-            ? (report, null)
-            : (null, Problems.NotFound(version is null
-                ? $"There is no coordination report for {parsed.Name} yet; the coordinator asks for one with POST /api/reports/coordination."
-                : $"The coordination report for {parsed.Name} has no version {version}."));
+        if (await reports.GetAsync(parsed!.Name, version, cancellationToken) is { } report)
+        {
+            return (report, null, null);
+        }
+
+        // Nothing stored: the first version (or the one asked for) may be on its way.
+        if (client is not null && await ReportRuns.InProgressAsync(client, parsed.Name, version ?? 1, cancellationToken) is { } running)
+        {
+            return (null, null, running);
+        }
+
+        return (null, Problems.NotFound(version is null
+            ? $"There is no coordination report for {parsed.Name} yet; the coordinator asks for one with POST /api/reports/coordination."
+            : $"The coordination report for {parsed.Name} has no version {version}."), null);
     }
 }

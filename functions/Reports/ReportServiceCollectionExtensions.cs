@@ -1,3 +1,4 @@
+using Integration.Functions.Infrastructure.Artefacts;
 using Integration.Functions.Platform.Records;
 using Integration.Functions.Reports.Meetings;
 
@@ -12,6 +13,7 @@ public static class ReportServiceCollectionExtensions
             .Bind(configuration.GetSection(ReportOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddArtefactStore(configuration);
         services.AddSingleton<CoordinationReports>();
         services.AddSingleton<IDeadlineHandler, ReportDeadlines>();
 

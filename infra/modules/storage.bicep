@@ -1,5 +1,5 @@
-// The app's storage account: Table storage for the records, blobs (and the Flex Consumption deployment
-// container), and the queues, tables and blobs of the Functions host and the Durable task hub.
+// The app's storage account: Table storage for the records, blobs (report artefacts, and the Flex
+// Consumption deployment container), and the queues, tables and blobs of the Functions host and the Durable task hub.
 // Shared keys are off: the app and the host reach it with the app's managed identity.
 
 param location string
@@ -42,6 +42,16 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobs
   name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Coordination reports' artefacts (JSON, HTML, xlsx), each a blob named by its SHA-256. The app's
+// Storage Blob Data Owner role (appAccess.bicep) covers it; the app also creates it if missing.
+resource reportsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: 'reports'
   properties: {
     publicAccess: 'None'
   }

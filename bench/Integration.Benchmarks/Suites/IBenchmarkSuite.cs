@@ -27,5 +27,6 @@ internal static class BenchmarkSuites
         new OrchestrationSuite(),
         new EnforcementPlanSuite(),
         new HostileBodySuite(),
+        new CoordinationReportSuite(),
     ];
 }

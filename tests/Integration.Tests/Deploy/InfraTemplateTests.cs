@@ -90,6 +90,16 @@ public sealed class InfraTemplateTests(InfraTemplates infra) : IClassFixture<Inf
     }
 
     [Fact]
+    public void Report_artefacts_have_a_private_blob_container_named_as_the_app_expects()
+    {
+        var name = $"'{Integration.Functions.Infrastructure.Artefacts.BlobArtefactStore.DefaultContainer}')]";
+        var container = Assert.Single(
+            infra.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"),
+            c => c.Body["name"]!.GetValue<string>().EndsWith(name, StringComparison.Ordinal));
+        Assert.Equal("None", container.Property("publicAccess")!.GetValue<string>());
+    }
+
+    [Fact]
     public void Role_assignments_name_the_built_in_roles_by_id_on_the_narrowest_scope()
     {
         var assignments = infra.OfType("Microsoft.Authorization/roleAssignments").ToDictionary(r => r.SymbolicName);

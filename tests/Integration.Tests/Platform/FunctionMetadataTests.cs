@@ -119,6 +119,11 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
         "meetings-minutes: http POST /api/meetings/{meetingId}/minutes",
         "meetings-actions-list: http GET /api/meetings/actions",
         "meetings-action-close: http POST /api/meetings/actions/{actionId}/close",
+
+        "coordination-report: orchestration",
+        "coordination-report-compute: activity",
+        "coordination-report-artefacts: activity",
+        "coordination-report-fan-out: activity",
     ];
 
     [Fact]
@@ -169,6 +174,9 @@ public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platfor
             // Plan commands start the plan's orchestration or tell it the plan moved on.
             "plan-amend", "plan-approve", "plan-assistance-answer", "plan-confirm", "plan-create", "plan-draw-commit", "plan-draw-restart",
             "plan-draw-reveal", "plan-finding-lead", "plan-object", "plan-publish", "plan-resume", "plan-suspend", "plan-task-exception", "plan-task-recusal", "plan-task-result",
+
+            // A coordination report is made by its orchestration: asked for, read while it runs, started by the timer.
+            "reports-coordination-get", "reports-coordination-request", "reports-coordination-timer",
         ];
         var bound = BuiltMetadata()
             .Where(f => f["bindings"]!.AsArray().Any(b => (string?)b!["type"] == "durableClient" && (string?)b["direction"] == "In"))

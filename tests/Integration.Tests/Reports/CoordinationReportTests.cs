@@ -276,9 +276,9 @@ public sealed class CoordinationReportTests : IDisposable
         platform.SetTime(China(4, 1, 8));
         var functions = ActivatorUtilities.CreateInstance<ReportFunctions>(platform.Services);
 
-        await functions.Scheduled(new Microsoft.Azure.Functions.Worker.TimerInfo(), Cancellation);
+        await functions.Scheduled(new Microsoft.Azure.Functions.Worker.TimerInfo(), client: null, Cancellation);
         platform.SetTime(China(4, 1, 9));
-        await functions.Scheduled(new Microsoft.Azure.Functions.Worker.TimerInfo(), Cancellation);
+        await functions.Scheduled(new Microsoft.Azure.Functions.Worker.TimerInfo(), client: null, Cancellation);
 
         var report = await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1", Cancellation)).ReadJsonAsync();
         Assert.Equal(1, report.GetProperty("version").GetInt32());
