@@ -136,14 +136,14 @@ public static class ReportConsole
         var (report, refusal) = await ResolveAsync(http, period, reports, ct);
         return report is null
             ? refusal!
-            : TypedResults.File(ReportDocuments.Workbook(report), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
+            : TypedResults.File(await reports.DocumentAsync(report, ReportDocument.Workbook, ct), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
     }
 
     /// <summary>The printable page, as <c>GET /api/reports/coordination/{period}.html</c>.</summary>
-    private static async Task<IResult> PrintableAsync(HttpContext http, string period, CoordinationReports reports, PrincipalRegistry registry, CancellationToken ct)
+    private static async Task<IResult> PrintableAsync(HttpContext http, string period, CoordinationReports reports, CancellationToken ct)
     {
         var (report, refusal) = await ResolveAsync(http, period, reports, ct);
-        return report is null ? refusal! : TypedResults.Content(ReportDocuments.Html(report, registry), "text/html; charset=utf-8");
+        return report is null ? refusal! : TypedResults.File(await reports.DocumentAsync(report, ReportDocument.Html, ct), "text/html; charset=utf-8");
     }
 
     private static async Task<(StoredReport? Report, IResult? Refusal)> ResolveAsync(HttpContext http, string period, CoordinationReports reports, CancellationToken ct)
