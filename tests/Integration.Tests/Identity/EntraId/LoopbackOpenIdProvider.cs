@@ -54,7 +54,8 @@ public sealed class LoopbackOpenIdProvider : IAsyncDisposable
 
     private int redeemed;
 
-    public static async Task<LoopbackOpenIdProvider> StartAsync(CancellationToken ct)
+    /// <summary>Starts the provider on 127.0.0.1; <paramref name="hostName"/> is the name it is reached by (<c>localhost</c> makes it another site than the app at 127.0.0.1).</summary>
+    public static async Task<LoopbackOpenIdProvider> StartAsync(CancellationToken ct, string hostName = "127.0.0.1")
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -63,7 +64,8 @@ public sealed class LoopbackOpenIdProvider : IAsyncDisposable
         app.Run(provider.HandleAsync);
         await app.StartAsync(ct);
         // Kestrel picked the port: the address is known only now.
-        provider.Instance = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single().TrimEnd('/') + "/");
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        provider.Instance = new UriBuilder(bound) { Host = hostName, Path = "/" }.Uri;
         return provider;
     }
 
