@@ -6,7 +6,8 @@ namespace Integration.Tests.Identity.EntraId;
 
 /// <summary>
 /// 使用统一身份认证登录 in Debian's chromium, with the provider on another site than the app (localhost against
-/// 127.0.0.1), as Entra ID is: the browser's own cookie rules (SameSite) decide whether the person lands signed in.
+/// 127.0.0.1), as Entra ID is, and a button to press there: the browser's own cookie rules (SameSite) decide whether the
+/// person lands signed in after the navigation back from the provider's site.
 /// </summary>
 public sealed class ConsoleEntraSignInBrowserTests
 {
@@ -17,6 +18,7 @@ public sealed class ConsoleEntraSignInBrowserTests
     {
         await using var provider = await LoopbackOpenIdProvider.StartAsync(Ct, hostName: "localhost");
         provider.NextUserRoles = ["Department.Housing"];
+        provider.Interactive = true;
         await using var app = await BuiltFunctionApp.StartAsync(
             new Dictionary<string, string>
             {
@@ -40,6 +42,9 @@ public sealed class ConsoleEntraSignInBrowserTests
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToArray();
         Assert.True(serious.Length == 0, "axe: " + string.Join("; ", serious));
         await page.GetByRole(AriaRole.Button, new() { Name = "使用统一身份认证登录" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("^http://localhost:[0-9]+/"));
+        // The person signs in on the provider's page: from here the way back to the console starts on another site.
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
         await page.WaitForURLAsync("**/console/queue");
 
         await Assertions.Expect(page.Locator("header")).ToContainTextAsync("威海市住房和城乡建设局");

@@ -31,6 +31,7 @@ public sealed class LoopbackOpenIdProvider : IAsyncDisposable
     private readonly WebApplication app;
     private readonly RsaSecurityKey key;
     private readonly ConcurrentDictionary<string, PendingCode> codes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> pending = new(StringComparer.Ordinal);
 
     private LoopbackOpenIdProvider(WebApplication app, RsaSecurityKey key)
     {
@@ -45,6 +46,12 @@ public sealed class LoopbackOpenIdProvider : IAsyncDisposable
 
     /// <summary>The app roles of whoever signs in next at the authorize endpoint.</summary>
     public IReadOnlyList<string> NextUserRoles { get; set; } = [];
+
+    /// <summary>
+    /// Answer the authorization request with a sign-in page whose button, pressed in the browser, sends the code back, as
+    /// Entra ID's own pages do: the navigation back to the app then starts on the provider's site, not the app's.
+    /// </summary>
+    public bool Interactive { get; set; }
 
     /// <summary>The query of every authorization request, in order.</summary>
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> AuthorizationRequests { get; } = new();
@@ -120,6 +127,7 @@ public sealed class LoopbackOpenIdProvider : IAsyncDisposable
             _ when path == $"{tenant}/discovery/v2.0/keys" => http.Response.WriteAsJsonAsync(Keys()),
             _ when path == $"{tenant}/oauth2/v2.0/authorize" && HttpMethods.IsGet(http.Request.Method) => AuthorizeAsync(http),
             _ when path == $"{tenant}/oauth2/v2.0/token" && HttpMethods.IsPost(http.Request.Method) => TokenAsync(http),
+            _ when path == $"{tenant}/oauth2/v2.0/authorize/continue" && pending.TryRemove(http.Request.Query["request"].ToString(), out var back) => Redirect(http, back),
             _ => NotFound(http),
         };
     }
@@ -163,7 +171,24 @@ public sealed class LoopbackOpenIdProvider : IAsyncDisposable
         var code = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         codes[code] = new PendingCode(redirect.ToString(), query.GetValueOrDefault("nonce"), query["code_challenge"], NextUserRoles.ToArray());
         var back = QueryHelpers.AddQueryString(redirect.ToString(), new Dictionary<string, string?> { ["code"] = code, ["state"] = query.GetValueOrDefault("state") });
-        http.Response.Redirect(back);
+        if (!Interactive)
+        {
+            return Redirect(http, back);
+        }
+
+        var request = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
+        pending[request] = back;
+        http.Response.ContentType = "text/html; charset=utf-8";
+        return http.Response.WriteAsync($"""
+            <!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>登录</title></head><body>
+            <form method="get" action="/{TenantId}/oauth2/v2.0/authorize/continue">
+            <input type="hidden" name="request" value="{request}"><button type="submit">登录</button></form></body></html>
+            """);
+    }
+
+    private static Task Redirect(HttpContext http, string location)
+    {
+        http.Response.Redirect(location);
         return Task.CompletedTask;
     }
 
