@@ -37,6 +37,7 @@ public sealed class ConsoleEntraSignInBrowserTests
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium(), Headless = true, Args = ["--no-sandbox"] });
         var page = await browser.NewPageAsync(new() { BaseURL = app.Address.ToString(), ViewportSize = new() { Width = 390, Height = 844 }, Locale = "zh-CN" });
 
+        page.SetDefaultTimeout(60_000);
         await page.GotoAsync("/console/sign-in");
         var axe = await page.RunAxe();
         var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToArray();
@@ -45,9 +46,10 @@ public sealed class ConsoleEntraSignInBrowserTests
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("^http://localhost:[0-9]+/"));
         // The person signs in on the provider's page: from here the way back to the console starts on another site.
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        await page.WaitForURLAsync("**/console/queue");
+        // The URL is enough: on a machine busy with other browsers the load event can lag well behind the page.
+        await page.WaitForURLAsync("**/console/queue", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
 
-        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("威海市住房和城乡建设局");
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("威海市住房和城乡建设局", new() { Timeout = 30_000 });
         Assert.Equal(1, provider.CodesRedeemed);
     }
 
