@@ -48,6 +48,7 @@ builder.Services.AddLocalFunctionHost(FunctionIndex.ForApp);
 
 // The web console for people (/console): served by this host only, not a function (docs/architecture.md, "Console").
 builder.Services.AddConsole();
+builder.Services.AddConsoleEntraSignIn(builder.Configuration); // Identity:EntraId: 使用统一身份认证登录 when configured
 
 // Durable Task: the local engine (sidecar over Azure Storage, Azurite by default), worker and client; Durable:* keys.
 builder.Services.AddLocalDurableTask(FunctionIndex.ForApp, builder.Configuration);

@@ -45,6 +45,18 @@ param topics topicSpec[]
 @description('Entra object id of the identity each subscriber reads with, by subscription name, e.g. { "housing": "<object id>" }; subscribers left out get no role.')
 param subscriberObjectIds object = {}
 
+@description('Microsoft Entra ID bearer tokens for the API: the directory (tenant) id. Empty: API keys only (docs/deploy.md, "Microsoft Entra ID").')
+param entraTenantId string = ''
+
+@description('Sign-in host of the tenant\'s cloud; Azure China: https://login.partner.microsoftonline.cn/ (the issuer of its v2.0 tokens).')
+param entraInstance string = environment().authentication.loginEndpoint
+
+@description('The API app registration\'s application id URI or client id: the audience accepted tokens carry.')
+param entraAudience string = ''
+
+@description('Principal id → its app role values, comma separated, e.g. { "housing": "Department.Housing", "trading-center": "System.TradingCenter" }.')
+param entraPrincipals object = {}
+
 param tags object = {}
 
 var suffix = uniqueString(resourceGroup().id, baseName)
@@ -98,6 +110,10 @@ module functionApp 'modules/functionApp.bicep' = {
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     appInsightsConnectionString: monitoring.outputs.connectionString
+    entraTenantId: entraTenantId
+    entraInstance: entraInstance
+    entraAudience: entraAudience
+    entraPrincipals: entraPrincipals
   }
 }
 

@@ -54,8 +54,9 @@ public static class ConsoleEndpoints
     {
         var console = endpoints.MapGroup("/console").ExcludeFromDescription();
         console.MapGet("/", () => TypedResults.Redirect("/console/queue"));
-        console.MapGet("/sign-in", (HttpContext http, ApiKeyDirectory keys) => SignInView(http, keys, null));
+        console.MapGet("/sign-in", (HttpContext http, ApiKeyDirectory keys) => SignInView(http, keys, ConsoleEntraSignIn.Problem(http.Request)));
         console.MapPost("/sign-in", SignInAsync);
+        console.MapConsoleEntraSignIn();
         console.MapPost("/sign-out", (Delegate)SignOutAsync);
         console.MapGet("/queue", QueueAsync);
         console.MapPost("/approvals/{approvalId}/claim", (HttpContext http, string approvalId, ApprovalService approvals, CancellationToken ct) =>
@@ -71,7 +72,7 @@ public static class ConsoleEndpoints
     }
 
     private static RazorComponentResult SignInView(HttpContext http, ApiKeyDirectory keys, string? error) =>
-        new RazorComponentResult<SignInPage>(new { Form = FormFor(http), Error = error, DevelopmentKeys = keys.DevelopmentKeys })
+        new RazorComponentResult<SignInPage>(new { Form = FormFor(http), Error = error, DevelopmentKeys = keys.DevelopmentKeys, EntraSignIn = ConsoleEntraSignIn.IsOffered(http) })
         {
             StatusCode = error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest,
         };

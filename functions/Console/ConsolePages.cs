@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Components.Rendering;
 
 namespace Integration.Functions.Console;
 
-/// <summary>登录: the principal's API key, exchanged for a console cookie.</summary>
+/// <summary>登录: the principal's API key, exchanged for a console cookie, or Entra ID sign-in when configured.</summary>
 public sealed class SignInPage : ComponentBase
 {
     [Parameter] public ConsoleForm Form { get; set; } = default!;
@@ -11,6 +11,8 @@ public sealed class SignInPage : ComponentBase
     [Parameter] public string? Error { get; set; }
 
     [Parameter] public bool DevelopmentKeys { get; set; }
+
+    [Parameter] public bool EntraSignIn { get; set; }
 
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
@@ -28,6 +30,14 @@ public sealed class SignInPage : ComponentBase
                 .Close()
                 .Open("p").Element("button", "登录", ("type", "submit")).Close()
                 .Close();
+            if (EntraSignIn)
+            {
+                m.Open("form", ("method", "post"), ("action", "/console/sign-in/entra"))
+                    .Antiforgery(Form)
+                    .Open("p").Element("button", "使用统一身份认证登录", ("type", "submit"), ("class", "secondary")).Close()
+                    .Close();
+            }
+
             if (DevelopmentKeys)
             {
                 m.Element("p", "开发环境：密钥为 dev-<主体标识>，例如 dev-housing。", ("class", "meta"));

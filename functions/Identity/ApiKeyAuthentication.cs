@@ -217,7 +217,12 @@ public sealed class ApiKeyDirectory
 }
 
 /// <summary>Says at start-up, in one line, when no caller can authenticate, or when a setting is ignored.</summary>
-public sealed class IdentityStartupReport(ApiKeyDirectory directory, IOptions<IdentityOptions> options, IHostEnvironment environment, ILogger<IdentityStartupReport> logger)
+public sealed class IdentityStartupReport(
+    ApiKeyDirectory directory,
+    IOptions<IdentityOptions> options,
+    IOptions<EntraId.EntraIdOptions> entraId,
+    IHostEnvironment environment,
+    ILogger<IdentityStartupReport> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -227,7 +232,7 @@ public sealed class IdentityStartupReport(ApiKeyDirectory directory, IOptions<Id
             logger.DevelopmentKeysIgnored(environment.EnvironmentName);
         }
 
-        if (directory.ConfiguredKeys == 0 && !directory.DevelopmentKeys)
+        if (directory.ConfiguredKeys == 0 && !directory.DevelopmentKeys && !entraId.Value.Enabled)
         {
             logger.NoApiKeys(environment.EnvironmentName);
         }

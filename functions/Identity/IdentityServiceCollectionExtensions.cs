@@ -1,4 +1,5 @@
 using Integration.Domain.Identity;
+using Integration.Functions.Identity.EntraId;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -6,7 +7,7 @@ namespace Integration.Functions.Identity;
 
 public static class IdentityServiceCollectionExtensions
 {
-    /// <summary>Registers the municipality's principals, API-key authentication and the role policies; returns the principals.</summary>
+    /// <summary>Registers the municipality's principals, API-key (and Entra ID) authentication and the role policies; returns the principals.</summary>
     public static PrincipalRegistry AddPlatformIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var municipality = configuration.GetSection(MunicipalityOptions.Section).Get<MunicipalityOptions>() ?? new MunicipalityOptions();
@@ -19,8 +20,15 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton(provider => new ApiKeyDirectory(registry, provider.GetRequiredService<IOptions<IdentityOptions>>().Value, environment.IsDevelopment()));
         services.AddHostedService<IdentityStartupReport>();
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // Identity:EntraId: Entra ID bearer tokens beside the keys when a tenant is configured; keys only otherwise.
+        var entraId = services.AddEntraIdOptions(configuration, registry);
+        var authentication = services.AddAuthentication(entraId.Enabled ? EntraIdBearer.CallerScheme : ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        if (entraId.Enabled)
+        {
+            authentication.AddEntraIdBearer();
+        }
+
         services.AddAuthorizationBuilder()
             .AddPolicy(RoleNames.Admin, p => p.RequireRole(RoleNames.Admin))
             .AddPolicy(RoleNames.Coordinator, p => p.RequireRole(RoleNames.Coordinator, RoleNames.Admin))

@@ -38,6 +38,14 @@ param deploymentContainerUrl string
 param serviceBusFullyQualifiedNamespace string
 param appInsightsConnectionString string
 
+@description('Entra ID tenant whose tokens the API accepts; empty leaves them off.')
+param entraTenantId string
+param entraInstance string
+param entraAudience string
+
+@description('Principal id → its app role values, comma separated.')
+param entraPrincipals object
+
 var isFlex = hostingPlan == 'FlexConsumption'
 
 // The login endpoint of the cloud deployed to (login.microsoftonline.com, login.chinacloudapi.cn …).
@@ -95,6 +103,19 @@ var appSettings = {
   Durable__TaskHub: 'TenderingSupervision'
 }
 
+// Entra ID bearer tokens for the API, when a tenant is named. Checking a token needs the tenant's public keys only,
+// so no secret is written here (the console's client secret, where the console runs, is a Key Vault reference).
+var entraSettings = empty(entraTenantId)
+  ? {}
+  : union(
+      {
+        Identity__EntraId__Instance: entraInstance
+        Identity__EntraId__TenantId: entraTenantId
+        Identity__EntraId__Audience: entraAudience
+      },
+      toObject(items(entraPrincipals), p => 'Identity__EntraId__Principals__${p.key}', p => string(p.value))
+    )
+
 // Flex Consumption takes the runtime from functionAppConfig and rejects these settings; the other plans need them.
 var classicPlanSettings = isFlex
   ? {}
@@ -122,7 +143,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           minTlsVersion: '1.2'
           ftpsState: 'Disabled'
           http20Enabled: true
-          appSettings: map(items(union(appSettings, classicPlanSettings)), s => { name: s.key, value: s.value })
+          appSettings: map(items(union(appSettings, entraSettings, classicPlanSettings)), s => { name: s.key, value: s.value })
         },
         isFlex ? {} : { linuxFxVersion: 'DOTNET-ISOLATED|${dotnetVersion}' }
       )

@@ -32,6 +32,9 @@ public sealed class OptionsValidationTests
     [InlineData("Reports:AckWorkingDays", "0", "Reports:AckWorkingDays must be from 1 to 60")]
     [InlineData("Reports:Period", "weekly", "Reports:Period must be one of: quarter, half-year, two-month")]
     [InlineData("Storage:Provider", "Floppy", "Storage:Provider")]
+    [InlineData("Identity:EntraId:Audience", "api://x", "Identity:EntraId:TenantId is required")]
+    [InlineData("Identity:EntraId:TenantId", "common", "Identity:EntraId:TenantId is 'common'")]
+    [InlineData("Identity:EntraId:TenantId", "contoso onmicrosoft", "neither a tenant id nor a domain name")]
     [InlineData("Messaging:Provider", "Pigeon", "Messaging:Provider")]
     public void A_bad_value_stops_the_app_naming_its_key(string key, string value, string expected)
     {
@@ -41,6 +44,38 @@ public sealed class OptionsValidationTests
 
         Assert.Contains(messages, m => m.Contains(expected, StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("Identity:EntraId:Instance", "http://login.microsoftonline.com/", "Identity:EntraId:Instance must be https")]
+    [InlineData("Identity:EntraId:Instance", "https://login.microsoftonline.com/tenant/v2.0", "Identity:EntraId:Instance holds")]
+    [InlineData("Identity:EntraId:AllowHttpOnLoopback", "true", "Identity:EntraId:AllowHttpOnLoopback is on while")]
+    [InlineData("Identity:EntraId:Principals:mayor", "Mayor", "Identity:EntraId:Principals names 'mayor'")]
+    [InlineData("Identity:EntraId:Principals:water", "Department.Housing", "Identity:EntraId:Principals:water reuses the app role value 'Department.Housing' of 'housing'")]
+    [InlineData("Identity:EntraId:Principals:water", " , ", "Identity:EntraId:Principals:water names no app role value")]
+    [InlineData("Identity:EntraId:Audience", "", "Identity:EntraId:Audience (or Identity:EntraId:ClientId) is required")]
+    public void A_bad_Entra_ID_setting_stops_the_app_naming_its_key(string key, string value, string expected)
+    {
+        using var platform = EntraId(new PlatformFactory()).With(key, value);
+
+        var messages = Messages(Assert.ThrowsAny<Exception>(() => platform.CreateClient()));
+
+        Assert.Contains(messages, m => m.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Valid_Entra_ID_settings_start()
+    {
+        using var platform = EntraId(new PlatformFactory());
+
+        using var client = platform.CreateClient();
+
+        Assert.NotNull(client);
+    }
+
+    private static PlatformFactory EntraId(PlatformFactory platform) => platform
+        .With("Identity:EntraId:TenantId", "5b0e4f5c-7a1d-4c3e-9d55-2f0c3a9b1e01")
+        .With("Identity:EntraId:Audience", "api://weihai-tendering-integration")
+        .With("Identity:EntraId:Principals:housing", "Department.Housing");
 
     [Fact]
     public void A_key_hash_given_twice_is_named_with_both_principals()
