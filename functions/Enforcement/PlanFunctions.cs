@@ -279,7 +279,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
 
         return record.State.Draw is null
             ? NotYet(record.State, "has no draw yet: the roster is frozen when the coordinator approves the plan")
-            : TypedResults.Ok(PlanViews.Draw(record.State));
+            : TypedResults.Ok(PlanViews.Draw((await plans.WithRosterAsync(record, cancellationToken)).State));
     }
 
     [Function("plan-draw-verify")]
@@ -295,10 +295,12 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
             return await RefusalAsync(planId, caller, cancellationToken);
         }
 
-        if (record.State.Draw?.Record is not { } drawn)
+        if (record.State.Draw?.Record is null)
         {
             return NotYet(record.State, "has not been drawn yet");
         }
+
+        var drawn = (await plans.WithRosterAsync(record, cancellationToken)).State.Draw!.Record!;
 
         // Verified as published: the record goes through its public JSON, as a verifier outside would read it.
         var (published, problem) = DrawRecordJson.Read(DrawRecordJson.Write(drawn));
@@ -367,7 +369,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
             return Problems.NotFound($"No drawn plan {(RecordId.IsValid(planId) ? planId : TextRules.Echo(planId))} is public.");
         }
 
-        return TypedResults.Ok(PlanViews.Public(record.State, plans.Calendar, plans.Now));
+        return TypedResults.Ok(PlanViews.Public((await plans.WithRosterAsync(record, cancellationToken)).State, plans.Calendar, plans.Now));
     }
 
     private async Task<Results<Ok<PlanView>, ProblemHttpResult>> ActAsync(

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Integration.Domain.Calendar;
+using Integration.Domain.Enforcement.Draw;
 using Integration.Domain.Enforcement.Plans;
 using Integration.Domain.Identity;
 using Integration.Domain.Kernel;
 using Integration.Domain.Routing;
 using Integration.Functions.Calendar;
+using Integration.Functions.Enforcement.Rosters;
 using Integration.Functions.Platform;
 using Integration.Functions.Platform.Records;
 using Microsoft.DurableTask.Client;
@@ -21,7 +23,9 @@ public sealed record PlanOutcome(Record<PlanState>? Record, PlanRejection? Rejec
 /// <summary>
 /// Runs the plan commands: reads the record, lets the pure <see cref="PlanMachine"/> decide, and commits the transition
 /// with its history entry, messages and deadlines in one write. After a commit that moves the plan on, it tells the
-/// plan's orchestration (<see cref="PlanProgress"/>), which follows the stages.
+/// plan's orchestration (<see cref="PlanProgress"/>), which follows the stages. The frozen roster is kept apart from
+/// the plan's record (<see cref="FrozenRosters"/>): it is loaded into the state before the machine decides and taken
+/// out again before the commit, so the record stays small however many targets the plan covers.
 /// </summary>
 public sealed class PlanService(
     RecordStore records,
@@ -32,7 +36,8 @@ public sealed class PlanService(
     IOptions<PlanOptions> options,
     PlanIndex index,
     PageTokens pageTokens,
-    PlanProgress progress)
+    PlanProgress progress,
+    FrozenRosters frozenRosters)
 {
     public const string Topic = "enforcement";
 
@@ -104,12 +109,36 @@ public sealed class PlanService(
             return PlanOutcome.NotFound;
         }
 
+        // The machine decides synchronously on each fresh read, so the roster is loaded beforehand; a restart committed
+        // meanwhile may name another roster, which is then loaded and the command decided again.
+        var roster = before.State.Draw?.RosterKey;
+        for (var attempt = 0; ; attempt++)
+        {
+            if (roster is not null)
+            {
+                await frozenRosters.LoadAsync(roster, cancellationToken);
+            }
+
+            try
+            {
+                return await ActOnceAsync(key, before, principal, client, decide, cancellationToken);
+            }
+            catch (RosterNotLoadedException e) when (attempt < 3)
+            {
+                roster = e.RosterKey;
+            }
+        }
+    }
+
+    private async Task<PlanOutcome> ActOnceAsync(
+        RecordKey key, Record<PlanState> before, string principal, DurableTaskClient? client, Func<PlanState, DateTimeOffset, WorkingDayCalendar, PlanDecision> decide, CancellationToken cancellationToken)
+    {
         PlanRejection? rejection = null;
         var result = await records.UpdateAsync<PlanState>(key, record =>
         {
             var now = Now;
             var current = Calendar;
-            switch (decide(record.State, now, current))
+            switch (decide(WithCachedRoster(record.State), now, current))
             {
                 case PlanTransition transition:
                     rejection = null;
@@ -123,7 +152,7 @@ public sealed class PlanService(
         }, cancellationToken);
         if (result.Changed && (result.Record.State.Stage != before.State.Stage || NextDue(result.Record) != NextDue(before)))
         {
-            await progress.StageChangedAsync(client, planId, result.Record.Version, cancellationToken);
+            await progress.StageChangedAsync(client, before.State.PlanId, result.Record.Version, cancellationToken);
         }
 
         return new PlanOutcome(result.Record, rejection);
@@ -193,8 +222,22 @@ public sealed class PlanService(
         return fired;
     }
 
+    /// <summary>The plan as stored: its draw shows the roster's size, not the roster (see <see cref="WithRosterAsync"/>).</summary>
     public Task<Record<PlanState>?> GetAsync(string planId, CancellationToken cancellationToken) =>
         records.GetAsync<PlanState>(Key(planId), cancellationToken);
+
+    /// <summary>The plan with its frozen roster in the draw, as the draw, its verification and the public record show it.</summary>
+    public async Task<Record<PlanState>> WithRosterAsync(Record<PlanState> record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.State.Draw is not { RosterKey: { } rosterKey, Roster: null })
+        {
+            return record;
+        }
+
+        var roster = await frozenRosters.LoadAsync(rosterKey, cancellationToken);
+        return record with { State = WithRoster(record.State, roster) };
+    }
 
     public Task<IReadOnlyList<Domain.Audit.AuditEntry>> HistoryAsync(string planId, CancellationToken cancellationToken) =>
         records.HistoryAsync(Key(planId), cancellationToken);
@@ -263,7 +306,63 @@ public sealed class PlanService(
             return new PlanOutcome(current, new PlanRejection(PlanRejectionKind.Conflict, $"{problem} Correct the officer or target library and try again.", Stage: PlanNames.Of(current.State.Stage)));
         }
 
-        return await ActAsync(planId, caller.Id, client, (s, now, calendar) => decide(s, frozen, now, calendar), cancellationToken);
+        // Stored before the transition that names it commits: a crash in between leaves rows nothing names, and the
+        // retry finds them (or writes the same rows again).
+        var rosterKey = frozen.Problem() is null ? await frozenRosters.SaveAsync(frozen, cancellationToken) : null;
+        return await ActAsync(planId, caller.Id, client, (s, now, calendar) => decide(s, frozen, now, calendar) switch
+        {
+            PlanTransition { State.Draw: { } draw } transition when rosterKey is not null && ReferenceEquals(draw.Roster, frozen) =>
+                transition with { State = transition.State with { Draw = draw with { RosterKey = rosterKey } } },
+            var decision => decision,
+        }, cancellationToken);
+    }
+
+    /// <summary>The state with its draw's roster from this process's cache; throws <see cref="RosterNotLoadedException"/> when it is not at hand.</summary>
+    private PlanState WithCachedRoster(PlanState state)
+    {
+        if (state.Draw is not { RosterKey: { } rosterKey, Roster: null })
+        {
+            return state;
+        }
+
+        return frozenRosters.Cached(rosterKey) is { } roster ? WithRoster(state, roster) : throw new RosterNotLoadedException(rosterKey);
+    }
+
+    private static PlanState WithRoster(PlanState state, DrawRoster roster)
+    {
+        var draw = state.Draw!;
+        return state with { Draw = draw with { Roster = roster, Record = draw.Record is { } record ? record with { Roster = roster } : null } };
+    }
+
+    /// <summary>
+    /// The state as stored: a draw whose roster is kept apart carries neither the roster nor, in its record, a copy of
+    /// it (the record's roster is left empty, and filled again when the roster is loaded). A draw without a key, frozen
+    /// before rosters were kept apart, keeps its roster inline.
+    /// </summary>
+    private static PlanState WithoutRoster(PlanState state)
+    {
+        if (state.Draw is not { RosterKey: not null } draw)
+        {
+            return state;
+        }
+
+        return state with
+        {
+            Draw = draw with
+            {
+                Roster = null,
+                TargetCount = draw.Targets,
+                OfficerCount = draw.Officers,
+                Record = draw.Record is { } record ? record with { Roster = NotLoaded } : null,
+            },
+        };
+    }
+
+    private static readonly DrawRoster NotLoaded = new([], []);
+
+    private sealed class RosterNotLoadedException(string rosterKey) : Exception($"The frozen roster {rosterKey} is not loaded.")
+    {
+        public string RosterKey { get; } = rosterKey;
     }
 
     /// <summary>Only the initiator's own repeat is answered with the plan: anyone else learns no more than that the id is taken.</summary>
@@ -294,7 +393,7 @@ public sealed class PlanService(
         var planId = transition.State.PlanId;
         return new Change<PlanState>
         {
-            State = transition.State,
+            State = WithoutRoster(transition.State),
             Action = transition.Action,
             Principal = principal,
             Details = transition.Details,

@@ -178,13 +178,13 @@ public static class PlanViews
             ["attempt"] = draw.Attempt,
             ["roster"] = new JsonObject
             {
-                ["targets"] = new JsonArray(draw.Roster.Targets.Select(t => (JsonNode)new JsonObject
+                ["targets"] = new JsonArray(draw.RequireRoster().Targets.Select(t => (JsonNode)new JsonObject
                 {
                     ["targetId"] = t.TargetId,
                     ["stratum"] = t.Stratum,
                     ["creditCode"] = t.CreditCode,
                 }).ToArray()),
-                ["officers"] = new JsonArray(draw.Roster.Officers.Select(o => (JsonNode)new JsonObject
+                ["officers"] = new JsonArray(draw.RequireRoster().Officers.Select(o => (JsonNode)new JsonObject
                 {
                     ["department"] = o.Department,
                     ["officerId"] = o.OfficerId,
@@ -238,8 +238,8 @@ public static class PlanViews
         draw.Attempt,
         draw.FrozenAt,
         draw.RosterHash,
-        draw.Roster.Targets.Count,
-        draw.Roster.Officers.Count,
+        draw.Targets,
+        draw.Officers,
         draw.CommitClock.On(calendar).DueAt,
         draw.Commitments.Keys.Order(StringComparer.Ordinal).ToArray(),
         state.Stage == PlanStage.Committing ? PlanMachine.Missing(state, draw.Commitments) : [],

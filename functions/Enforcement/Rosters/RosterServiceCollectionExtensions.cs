@@ -10,6 +10,7 @@ public static class RosterServiceCollectionExtensions
         services.AddSingleton<RosterWriteLock>();
         services.AddSingleton<ApprovalTargets>();
         services.AddSingleton<EnforcementRosters>();
+        services.AddSingleton<FrozenRosters>();
         services.AddHostedService<DevelopmentOfficers>();
         return services;
     }

@@ -395,7 +395,7 @@ public static class PlanMachine
         }
 
         var replaced = task.Officers.First(o => o.OfficerId == input.OfficerId);
-        var replacement = new TaskOfficer(draw.Roster.Officers.First(o => o.OfficerId == redraw.Officer).Department, redraw.Officer);
+        var replacement = new TaskOfficer(draw.RequireRoster().Officers.First(o => o.OfficerId == redraw.Officer).Department, redraw.Officer);
         var updated = task with
         {
             Officers = task.Officers.Select(o => o.OfficerId == input.OfficerId ? replacement : o).ToArray(),
@@ -864,7 +864,8 @@ public static class PlanMachine
     private static PlanTransition DrawAndDispatch(PlanState state, string caller, PlanDraw draw, DateTimeOffset now, WorkingDayCalendar calendar, PlanRules rules)
     {
         var stop = PlanClocks.Both(PlanClocks.Reveal);
-        switch (DrawEngine.Draw(state.PlanId, draw.Roster, state.Input.Sampling, draw.Commitments, draw.Nonces))
+        var roster = draw.RequireRoster();
+        switch (DrawEngine.Draw(state.PlanId, roster, state.Input.Sampling, draw.Commitments, draw.Nonces))
         {
             case DrawRefused refused:
             {
@@ -877,8 +878,8 @@ public static class PlanMachine
             case DrawCompleted completed:
             {
                 var record = completed.Record;
-                var targets = draw.Roster.Targets.ToDictionary(t => t.TargetId, StringComparer.Ordinal);
-                var departments = draw.Roster.Officers.ToDictionary(o => o.OfficerId, o => o.Department, StringComparer.Ordinal);
+                var targets = roster.Targets.ToDictionary(t => t.TargetId, StringComparer.Ordinal);
+                var departments = roster.Officers.ToDictionary(o => o.OfficerId, o => o.Department, StringComparer.Ordinal);
                 var tasks = record.Selected.Select((s, i) => new PlanTask(
                     $"T{i + 1:D4}",
                     s.TargetId,
@@ -943,7 +944,11 @@ public static class PlanMachine
 
         var clock = new ClockBasis(ChinaTime.DateOf(now), rules.CommitWorkingDays);
         var rosterHash = roster.Hash();
-        var draw = new PlanDraw(attempt, now, roster, rosterHash, new Dictionary<string, string>(), new Dictionary<string, string>(), clock, null, [], [], null, null);
+        var draw = new PlanDraw(attempt, now, roster, rosterHash, new Dictionary<string, string>(), new Dictionary<string, string>(), clock, null, [], [], null, null)
+        {
+            TargetCount = roster.Targets.Count,
+            OfficerCount = roster.Officers.Count,
+        };
         var next = state with { Stage = PlanStage.Committing, Draw = draw, Tasks = [], DispatchedAt = null };
         var deadline = clock.On(calendar);
         var notices = state.Input.Participants.Select(p => new PlanNotice(p, "enforcement.commitments-requested",

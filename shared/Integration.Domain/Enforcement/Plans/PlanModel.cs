@@ -123,10 +123,16 @@ public sealed record Consultation(int Round, DateTimeOffset StartedAt, ClockBasi
 /// One attempt at the draw: the roster frozen on approval (or on a restart), the commitments and the nonces. Nonces stay
 /// secret (never shown) until every participant has revealed; then <see cref="Record"/> holds the published draw.
 /// </summary>
+/// <remarks>
+/// A roster can hold tens of thousands of targets, so the plan's stored state does not carry it: it is kept once,
+/// immutable, under <see cref="RosterKey"/>, and the stored state holds <see cref="Roster"/> null and the record's
+/// roster empty; whoever runs the machine or shows the draw loads it first. A draw frozen before rosters were kept
+/// apart has no <see cref="RosterKey"/> and its roster inline.
+/// </remarks>
 public sealed record PlanDraw(
     int Attempt,
     DateTimeOffset FrozenAt,
-    DrawRoster Roster,
+    DrawRoster? Roster,
     string RosterHash,
     IReadOnlyDictionary<string, string> Commitments,
     IReadOnlyDictionary<string, string> Nonces,
@@ -135,7 +141,24 @@ public sealed record PlanDraw(
     IReadOnlyList<string> MissedCommit,
     IReadOnlyList<string> MissedReveal,
     DrawRecord? Record,
-    string? FailedReason);
+    string? FailedReason)
+{
+    /// <summary>The key of the stored roster (the digest of its full content); null when the roster is inline.</summary>
+    public string? RosterKey { get; init; }
+
+    /// <summary>The roster's size, so that the plan shows it without loading the roster (0 on draws frozen before it was kept).</summary>
+    public int TargetCount { get; init; }
+
+    public int OfficerCount { get; init; }
+
+    public int Targets => Roster?.Targets.Count ?? TargetCount;
+
+    public int Officers => Roster?.Officers.Count ?? OfficerCount;
+
+    /// <summary>The roster, which the machine needs to draw and re-draw; a method, so that serialising a stored state never asks for it.</summary>
+    public DrawRoster RequireRoster() =>
+        Roster ?? throw new InvalidOperationException($"The roster {RosterKey} of this draw was not loaded; load it before running the machine.");
+}
 
 public sealed record TaskOfficer(string Department, string OfficerId);
 
