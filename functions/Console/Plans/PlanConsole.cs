@@ -165,7 +165,8 @@ public static class PlanConsole
 
         if (action == "verify")
         {
-            return current.State.Draw?.Record is { } drawn
+            // The frozen roster is stored apart from the plan; the draw is verified with it, as `GET …/draw/verify` does.
+            return current.State.Draw?.Record is not null && (await plans.WithRosterAsync(current, ct)).State.Draw!.Record is { } drawn
                 ? await Page(null, [], StatusCodes.Status200OK, Verify(drawn))
                 : await Page("尚未完成抽取，无法验证。", [], StatusCodes.Status409Conflict);
         }
@@ -322,8 +323,8 @@ public static class PlanConsole
             draw is null ? null : new PlanDrawDetail(
                 draw.Attempt,
                 draw.RosterHash,
-                draw.Roster.Targets.Count,
-                draw.Roster.Officers.Count,
+                draw.Targets,
+                draw.Officers,
                 s.Input.Participants.Select(p => new DrawPartyLine(
                     names(p),
                     draw.Commitments.GetValueOrDefault(p),
