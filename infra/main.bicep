@@ -57,6 +57,27 @@ param entraAudience string = ''
 @description('Principal id → its app role values, comma separated, e.g. { "housing": "Department.Housing", "trading-center": "System.TradingCenter" }.')
 param entraPrincipals object = {}
 
+@description('Deploy the web console (/console) as an App Service app beside the function app.')
+param deployConsole bool = true
+
+@allowed(['B1', 'B2', 'S1', 'P0v3', 'P1v3'])
+param consoleSku string = 'B1'
+
+@description('The console\'s app registration (client) id for Entra ID sign-in; empty: the console signs in with keys only.')
+param entraConsoleClientId string = ''
+
+@description('Key Vault secret URI of the console\'s client secret (a Key Vault reference; the console\'s identity needs Key Vault Secrets User on it).')
+param entraConsoleClientSecretUri string = ''
+
+@description('Every timer function of the app (the console switches each off; the function app runs them). Kept equal to the app by a test.')
+param timerFunctions string[] = [
+  'approval-pull'
+  'deadline-sweep'
+  'orchestration-purge'
+  'outbox-sweep'
+  'reports-coordination-timer'
+]
+
 param tags object = {}
 
 var suffix = uniqueString(resourceGroup().id, baseName)
@@ -127,9 +148,45 @@ module appAccess 'modules/appAccess.bicep' = {
   }
 }
 
+module consoleApp 'modules/consoleApp.bicep' = if (deployConsole) {
+  name: 'console-app'
+  params: {
+    baseName: baseName
+    uniqueSuffix: suffix
+    location: location
+    tags: tags
+    dotnetVersion: dotnetVersion
+    sku: consoleSku
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    storageTableEndpoint: storage.outputs.tableEndpoint
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    appInsightsConnectionString: monitoring.outputs.connectionString
+    timerFunctions: timerFunctions
+    entraTenantId: entraTenantId
+    entraInstance: entraInstance
+    entraAudience: entraAudience
+    entraPrincipals: entraPrincipals
+    entraClientId: entraConsoleClientId
+    entraClientSecretUri: entraConsoleClientSecretUri
+  }
+}
+
+// The console reads and writes the same records and sends on the same topics as the function app.
+module consoleAccess 'modules/appAccess.bicep' = if (deployConsole) {
+  name: 'console-access'
+  params: {
+    principalId: consoleApp!.outputs.principalId
+    storageAccountName: storage.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    topicNames: serviceBus.outputs.topicNames
+  }
+}
+
 output functionAppName string = functionApp.outputs.name
 output functionAppHostName string = functionApp.outputs.defaultHostName
 output functionAppPrincipalId string = functionApp.outputs.principalId
 output storageAccountName string = storage.outputs.name
 output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output authorityHost string = functionApp.outputs.authorityHost
+output consoleHostName string = deployConsole ? consoleApp!.outputs.defaultHostName : ''
+output consolePrincipalId string = deployConsole ? consoleApp!.outputs.principalId : ''
