@@ -144,6 +144,14 @@ public sealed class PlanConsoleBrowserTests
         await Assertions.Expect(page.Locator($"li[data-plan='{PlanId}']")).ToContainTextAsync("阶段 检查实施中");
         await ConsoleBrowser.AssertAccessibleAsync(page);
         await ConsoleBrowser.ScreenshotsAsync(page, "plans");
+
+        // The coordinator, in its own session, sees the result housing entered.
+        var coordinator = await ConsoleBrowser.SignedInAsync(browser, app, "ndrc");
+        await coordinator.GotoAsync($"/console/plans/{PlanId}");
+        await Assertions.Expect(coordinator.Locator($"li[data-task='{taskId}']")).ToContainTextAsync("结果 发现问题经责令已改正");
+        await Assertions.Expect(coordinator.Locator($"li[data-task='{taskId}']")).ToContainTextAsync("招标文件设置不合理的资格条件");
+        await ConsoleBrowser.AssertAccessibleAsync(coordinator);
+        await ConsoleBrowser.ScreenshotsAsync(coordinator, "plan-result-coordinator");
     }
 
     [Fact]
