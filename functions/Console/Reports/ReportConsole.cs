@@ -8,6 +8,7 @@ using Integration.Functions.Console.Timeline;
 using Integration.Functions.Identity;
 using Integration.Functions.Platform.Records;
 using Integration.Functions.Reports;
+using Integration.Functions.Reports.Meetings;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -31,17 +32,41 @@ public static class ReportConsole
         console.MapGet("/reports/{period}.xlsx", WorkbookAsync);
         console.MapGet("/reports/{period}.html", PrintableAsync);
         console.MapPost("/reports/{period}/ack", AcknowledgeAsync);
+        console.MapMeetingConsole();
         return console;
     }
 
-    private static async Task<IResult> ReportsAsync(
-        HttpContext http, CoordinationReports reports, RecordStore records, PrincipalRegistry registry, CalendarSource calendar, IOptions<ReportOptions> options, CancellationToken ct)
+    private static async Task<IResult> ReportsAsync(HttpContext http, CancellationToken ct)
     {
         if (await ConsoleEndpoints.SignedInAsync(http) is not { } caller)
         {
             return TypedResults.Redirect("/console/sign-in");
         }
 
+        var notice = http.Request.Query["done"].ToString() switch
+        {
+            "scheduled" => "已安排会商，各成员部门已收到通知。",
+            "minutes" => "已录入会议纪要，督办事项已通知责任部门。",
+            "closed" => "督办事项已办结。",
+            _ => null,
+        };
+        return await ShowAsync(http, caller, http.Request.Query["period"], notice, null, [], StatusCodes.Status200OK, ct);
+    }
+
+    /// <summary>
+    /// The page for <paramref name="asked"/> (the newest period with a report when null), with a notice, an error or the
+    /// field errors of a form posted from it; a form's error keeps the status it was given.
+    /// </summary>
+    internal static async Task<IResult> ShowAsync(
+        HttpContext http, Caller caller, string? asked, string? notice, string? error, IReadOnlyList<ConsoleFieldError> errors, int status, CancellationToken ct)
+    {
+        var services = http.RequestServices;
+        var reports = services.GetRequiredService<CoordinationReports>();
+        var records = services.GetRequiredService<RecordStore>();
+        var registry = services.GetRequiredService<PrincipalRegistry>();
+        var calendar = services.GetRequiredService<CalendarSource>();
+        var options = services.GetRequiredService<IOptions<ReportOptions>>();
+        var meetings = services.GetRequiredService<MeetingService>();
         if (!MayRead(caller))
         {
             return Page(http, caller, new ReportView { Error = "协调通报仅供成员部门与协调机构查阅。" }, StatusCodes.Status403Forbidden);
@@ -59,11 +84,10 @@ public static class ReportConsole
             }
         }
 
-        string? asked = http.Request.Query["period"];
         var name = asked ?? periods.FirstOrDefault()?.Period;
         if (name is null)
         {
-            return Page(http, caller, new ReportView { Periods = periods, Empty = "尚无协调通报：协调机构生成通报后在此显示。" }, StatusCodes.Status200OK);
+            return Page(http, caller, new ReportView { Periods = periods, Empty = "尚无协调通报：协调机构生成通报后在此显示。", Error = error, Errors = errors }, status);
         }
 
         var (parsed, problem) = ReportPeriod.Parse(name);
@@ -78,8 +102,22 @@ public static class ReportConsole
             return Page(http, caller, new ReportView { Periods = periods, Error = $"{parsed.Name} 尚无协调通报。" }, StatusCodes.Status404NotFound);
         }
 
-        var notice = http.Request.Query["done"].ToString() == "ack" ? $"已签收 {parsed.Name} 第 {report.Version.Version} 版通报。" : null;
-        return Page(http, caller, View(report, state, caller, registry, calendar.Current, reports.Now) with { Periods = periods, Notice = notice }, StatusCodes.Status200OK);
+        if (http.Request.Query["done"].ToString() == "ack")
+        {
+            notice = $"已签收 {parsed.Name} 第 {report.Version.Version} 版通报。";
+        }
+
+        var (meeting, actions) = await MeetingConsole.LoadAsync(meetings, registry, caller, parsed.Name, ct);
+        return Page(http, caller, View(report, state, caller, registry, calendar.Current, reports.Now) with
+        {
+            Periods = periods,
+            Notice = notice,
+            Error = error,
+            Errors = errors,
+            Meeting = meeting,
+            Actions = actions,
+            Departments = MeetingConsole.Departments(meetings, registry),
+        }, status);
     }
 
     private static ReportView View(StoredReport report, CoordinationReportState state, Caller caller, PrincipalRegistry registry, WorkingDayCalendar calendar, DateTimeOffset now)

@@ -60,6 +60,15 @@ public sealed record ReportView
     public AckView? Ack { get; init; }
 
     public string TimelineLink { get; init; } = "";
+
+    /// <summary>The field errors of a meeting form posted from this page, each under the form's Chinese label.</summary>
+    public IReadOnlyList<ConsoleFieldError> Errors { get; init; } = [];
+
+    public MeetingPanel? Meeting { get; init; }
+
+    public IReadOnlyList<ActionRow> Actions { get; init; } = [];
+
+    public IReadOnlyList<(string Id, string Name)> Departments { get; init; } = [];
 }
 
 /// <summary>协调通报: one period's report as the caller may read it.</summary>
@@ -80,6 +89,8 @@ public sealed class ReportPage : ComponentBase
             {
                 m.Element("p", Model.Error, ("class", "error"), ("role", "alert"));
             }
+
+            ConsoleNotices.Render(m, null, null, Model.Errors, linkFields: true);
 
             if (Model.Periods.Count > 0)
             {
@@ -107,6 +118,13 @@ public sealed class ReportPage : ComponentBase
             {
                 Acknowledgement(m, ack);
             }
+
+            if (Model.Meeting is { } meeting)
+            {
+                MeetingSection.Render(m, meeting, Model.Form, Model.Departments);
+            }
+
+            MeetingSection.Actions(m, Model.Actions, Model.Form);
 
             // A department reads its own section first; the coordinator the municipality's, the chart, then every department's.
             if (Model.Municipality is { } city)
