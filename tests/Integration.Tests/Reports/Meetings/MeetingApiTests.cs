@@ -295,6 +295,49 @@ public sealed class MeetingApiTests : IDisposable
         Assert.Equal("gathering", meeting.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_retried_meeting_request_under_the_same_idempotency_key_makes_one_meeting_and_a_different_body_is_a_conflict()
+    {
+        platform.SetTime(China(6, 1, 10));
+        async Task<HttpResponseMessage> AskAsync(string principal, string? key, JsonObject body)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/api/meetings") { Content = System.Net.Http.Json.JsonContent.Create(body) };
+            if (key is not null)
+            {
+                message.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            }
+
+            return await platform.ClientFor(principal).SendAsync(message, Cancellation);
+        }
+
+        JsonObject Body(string reason) => new() { ["reason"] = reason, ["agenda"] = new JsonArray(new JsonObject { ["title"] = "线索管辖", ["detail"] = "水务、交通" }) };
+
+        var first = await (await AskAsync("water", "retry-7f3a", Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.Created);
+        var meetingId = first.GetProperty("meetingId").GetString()!;
+        Assert.Single(await ReceiveAsync("ndrc"), m => m.ApplicationProperties["department"] == "ndrc");
+
+        // The retry, a moment later: the same meeting, no second notice to ndrc.
+        platform.SetTime(China(6, 1, 10, 5));
+        var again = await (await AskAsync("water", "retry-7f3a", Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(meetingId, again.GetProperty("meetingId").GetString());
+        Assert.Equal(first.GetProperty("requestedAt").GetDateTimeOffset(), again.GetProperty("requestedAt").GetDateTimeOffset());
+        Assert.Empty(await ReceiveAsync("ndrc"));
+
+        var conflict = await (await AskAsync("water", "retry-7f3a", Body("另一个理由"))).ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(meetingId, conflict.GetProperty("meetingId").GetString());
+        Assert.Equal("跨部门线索管辖分歧", (await (await platform.ClientFor("ndrc").GetAsync($"/api/meetings/{meetingId}", Cancellation)).ReadJsonAsync()).GetProperty("reason").GetString());
+
+        // The key is the requester's own: another department's same key is another meeting; no key, a new meeting each time.
+        var housing = await (await AskAsync("housing", "retry-7f3a", Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.NotEqual(meetingId, housing.GetProperty("meetingId").GetString());
+        var unkeyed = await (await AskAsync("water", null, Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.NotEqual(unkeyed.GetProperty("meetingId").GetString(), (await (await AskAsync("water", null, Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.Created)).GetProperty("meetingId").GetString());
+
+        // A bad key is listed with the body's errors and stores nothing.
+        var invalid = await (await AskAsync("water", new string('k', 101), new JsonObject())).ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["Idempotency-Key", "reason"], invalid.ErrorFields());
+    }
+
     private async Task<string[]> ListAsync(string principal, string query) =>
         (await ItemsAsync(principal, query)).Select(i => i.GetProperty("id").GetString()!).ToArray();
 
