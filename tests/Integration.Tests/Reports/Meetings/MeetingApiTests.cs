@@ -187,6 +187,30 @@ public sealed class MeetingApiTests : IDisposable
         // Items closed before a period began are not carried into it; Q1's report, made before the meeting, has none.
         var q1 = await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1", Cancellation)).ReadJsonAsync();
         Assert.Equal((0, 0, 0, 0), Counts(q1.GetProperty("municipality").GetProperty("actionItems")));
+
+        // The printable page and the workbook show the same counts and the late item, in Chinese on the page.
+        var html = await platform.ClientFor("housing").GetStringAsync("/api/reports/coordination/2026Q2.html", Cancellation);
+        Assert.Contains("<th>会商督办事项</th><th>数量</th></tr><tr><td>open 未办结</td><td>2</td></tr><tr><td>closed 已办结</td><td>2</td></tr>"
+            + "<tr><td>closedOnTime 按时办结</td><td>1</td></tr><tr><td>overdue 超期未办结</td><td>1</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>各部门会商督办事项</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>威海市住房和城乡建设局</td><td>1</td><td>1</td><td>1</td><td>1</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>会商督办事项</td><td>2026Q1-A001</td><td>办结</td><td>2026-05-06</td><td>11</td>", html, StringComparison.Ordinal);
+
+        var bytes = await platform.ClientFor("ndrc").GetByteArrayAsync("/api/reports/coordination/2026Q2.xlsx", Cancellation);
+        using var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(bytes), false);
+        var workbook = document.WorkbookPart!;
+        string?[][] Rows(string sheet)
+        {
+            var id = workbook.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Single(s => s.Name == sheet).Id!;
+            return ((DocumentFormat.OpenXml.Packaging.WorksheetPart)workbook.GetPartById(id!)).Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>()
+                .Select(r => r.Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text).ToArray()).ToArray();
+        }
+
+        string? Figure(string sheet, string name) => Rows(sheet).Single(r => r[0] == name)[1];
+        Assert.Equal(["2", "2", "1", "1"], new[] { "open", "closed", "closedOnTime", "overdue" }.Select(n => Figure("municipality", "actionItems." + n)));
+        Assert.Equal(["1", "1", "1", "1"], new[] { "open", "closed", "closedOnTime", "overdue" }.Select(n => Figure("housing", "actionItems." + n)));
+        Assert.Equal(["0", "1", "0", "0"], new[] { "open", "closed", "closedOnTime", "overdue" }.Select(n => Figure("police", "actionItems." + n)));
+        Assert.Contains(Rows("housing"), r => r is ["action-item", "2026Q1-A001", "close", "2026-05-06", "11"]);
     }
 
     [Fact]
