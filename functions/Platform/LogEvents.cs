@@ -36,6 +36,10 @@ public static partial class LogEvents
         Message = "Publishing {Count} outbox rows of {Partition} failed; the sweep will retry")]
     public static partial void OutboxRetry(this ILogger logger, Exception exception, int count, string? partition);
 
+    [LoggerMessage(EventId = 3010, EventName = "ArtefactCorrupt", Level = LogLevel.Error,
+        Message = "The stored artefact {Sha256} ({Document}) hashes to {Actual}: not served to {Path}; restore it from a backup")]
+    public static partial void ArtefactCorrupt(this ILogger logger, Exception exception, string document, string sha256, string actual, string? path);
+
     [LoggerMessage(EventId = 4001, EventName = "MessageDeadLettered", Level = LogLevel.Warning,
         Message = "Message {MessageId} on {Topic}/{Subscription} dead-lettered ({Reason}) after {DeliveryCount} deliveries")]
     public static partial void MessageDeadLettered(this ILogger logger, string messageId, string topic, string subscription, string reason, int deliveryCount);

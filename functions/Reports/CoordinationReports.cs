@@ -262,7 +262,7 @@ public sealed class CoordinationReports(
                 : ReportDocuments.Workbook(report.Content, report.Version.Sha256);
         }
 
-        return await artefacts.GetAsync(sha256, cancellationToken)
+        return await ArtefactAsync(sha256, report.Content.Period, report.Version.Version, document == ReportDocument.Html ? "html" : "xlsx", cancellationToken)
             ?? throw new InvalidOperationException($"Report {report.Content.Period} v{report.Version.Version}: its {document} artefact {sha256} is not in the artefact store.");
     }
 
@@ -407,11 +407,24 @@ public sealed class CoordinationReports(
         new Dictionary<string, string> { [DepartmentProperty] = section.Department, ["period"] = content.Period },
         MessageId: MessageId(content.Period, content.Version, section.Department));
 
+    /// <summary>A version's stored artefact; one that fails its hash check is named by period, version and format.</summary>
+    private async Task<byte[]?> ArtefactAsync(string sha256, string period, int version, string format, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await artefacts.GetAsync(sha256, cancellationToken);
+        }
+        catch (ArtefactCorruptException e)
+        {
+            throw e.In($"coordination report {period} v{version} ({format})", new Dictionary<string, object?> { ["period"] = period, ["version"] = version, ["format"] = format });
+        }
+    }
+
     private async Task<StoredReport> ReadAsync(string period, ReportVersion version, CancellationToken cancellationToken)
     {
         var text = version.Chunks > 0
             ? await ReadChunksAsync(period, version, cancellationToken)
-            : Encoding.UTF8.GetString(await artefacts.GetAsync(version.Sha256, cancellationToken)
+            : Encoding.UTF8.GetString(await ArtefactAsync(version.Sha256, period, version.Version, "json", cancellationToken)
                 ?? throw new InvalidOperationException($"Report {period} v{version.Version}: its content {version.Sha256} is not in the artefact store."));
         var body = JsonNode.Parse(text)!.AsObject();
         body["generatedAt"] = version.GeneratedAt;

@@ -36,6 +36,12 @@ public static class ReportDocuments
         ("published 已公示", e => e.Published), ("publishedOnTime 按时公示", e => e.PublishedOnTime), ("publicationOverdue 超期未公示", e => e.PublicationOverdue),
     ];
 
+    // The coordination meetings' action items (会商督办事项), counted apart from the on-time rates.
+    private static readonly (string Name, Func<ActionItemCounts, int> Value)[] ActionItemRows =
+    [
+        ("open 未办结", a => a.Open), ("closed 已办结", a => a.Closed), ("closedOnTime 按时办结", a => a.ClosedOnTime), ("overdue 超期未办结", a => a.Overdue),
+    ];
+
     /// <summary>A page in Chinese for printing: the municipality's figures, a bar per department's on-time rate, the named departments and what is late.</summary>
     public static string Html(ReportContent c, string sha256, PrincipalRegistry registry)
     {
@@ -72,6 +78,15 @@ public static class ReportDocuments
             html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(c.Municipality.Enforcement)).Append("</td></tr>");
         }
 
+        if (c.Municipality.ActionItems is { } municipalActions)
+        {
+            html.Append("</table><table><tr><th>会商督办事项</th><th>数量</th></tr>");
+            foreach (var (name, value) in ActionItemRows)
+            {
+                html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(municipalActions)).Append("</td></tr>");
+            }
+        }
+
         html.Append("</table><p>全市按时办理率：").Append(Percent(c.Municipality.OnTimeRate)).Append("</p>");
         html.Append("<h2>各部门按时办理率</h2><table><tr><th>部门</th><th>按时办理率</th><th></th></tr>");
         foreach (var d in c.Departments.Where(d => d.OnTimeRate is not null))
@@ -79,6 +94,28 @@ public static class ReportDocuments
             var width = (int)Math.Round(d.OnTimeRate!.Value * 300m);
             html.Append("<tr><td>").Append(Name(d.Department)).Append("</td><td>").Append(Percent(d.OnTimeRate)).Append("</td><td style=\"text-align:left\"><span class=\"bar")
                 .Append(d.OnTimeRate < c.NamedBelowRate ? " low" : "").Append("\" style=\"width:").Append(width.ToString(CultureInfo.InvariantCulture)).Append("px\"></span></td></tr>");
+        }
+
+        // Reports made before action items were counted have none: the page shows what the stored content holds.
+        if (c.Departments.Any(d => d.ActionItems is not null))
+        {
+            html.Append("</table><h2>各部门会商督办事项</h2><table><tr><th>部门</th>");
+            foreach (var (name, _) in ActionItemRows)
+            {
+                html.Append("<th>").Append(E(name.Split(' ')[1])).Append("</th>");
+            }
+
+            html.Append("</tr>");
+            foreach (var d in c.Departments.Where(d => d.ActionItems is not null))
+            {
+                html.Append("<tr><td>").Append(Name(d.Department)).Append("</td>");
+                foreach (var (_, value) in ActionItemRows)
+                {
+                    html.Append("<td>").Append(value(d.ActionItems!)).Append("</td>");
+                }
+
+                html.Append("</tr>");
+            }
         }
 
         html.Append("</table><h2>通报</h2>");
@@ -99,9 +136,15 @@ public static class ReportDocuments
         return html.Append("</table></body></html>").ToString();
     }
 
-    private static string KindName(string kind) => kind switch { "approval" => "审批", "lead" => "线索", "task" => "检查任务", _ => "执法计划" };
+    private static string KindName(string kind) => kind switch
+    {
+        "approval" => "审批", "lead" => "线索", "task" => "检查任务", "plan" => "执法计划", "action-item" => "会商督办事项", _ => E(kind),
+    };
 
-    private static string StepName(string step) => step switch { "claim" => "认领", "feedback" => "反馈", "result" => "录入结果", _ => "公示" };
+    private static string StepName(string step) => step switch
+    {
+        "claim" => "认领", "feedback" => "反馈", "result" => "录入结果", "publication" => "公示", "close" => "办结", _ => E(step),
+    };
 
     /// <summary>
     /// One sheet for the municipality and one per department. The same content gives the same bytes (so the stored
@@ -121,11 +164,13 @@ public static class ReportDocuments
                 new object?[] { "period", c.Period }, new object?[] { "version", c.Version }, new object?[] { "partial", c.Partial ? "true" : "false" },
                 new object?[] { "asOf", c.AsOf.ToString("O", CultureInfo.InvariantCulture) }, new object?[] { "sha256", sha256 },
             };
-            AddSheet(workbook, sheets, "municipality", [.. header, .. Figures(c.Municipality.Approvals, c.Municipality.Leads, c.Municipality.Enforcement, c.Municipality.OnTimeRate)]);
+            AddSheet(workbook, sheets, "municipality", [
+                .. header, .. Figures(c.Municipality.Approvals, c.Municipality.Leads, c.Municipality.Enforcement, c.Municipality.OnTimeRate), .. ActionItemFigures(c.Municipality.ActionItems)]);
             foreach (var d in c.Departments)
             {
                 var rows = new List<object?[]>(header) { new object?[] { "department", d.Department } };
                 rows.AddRange(Figures(d.Approvals, d.Leads, d.Enforcement, d.OnTimeRate));
+                rows.AddRange(ActionItemFigures(d.ActionItems));
                 rows.Add(["overdueItems"]);
                 rows.AddRange(d.OverdueItems.Select(i => new object?[] { i.Kind, i.Id, i.Step, D(i.Deadline), i.WorkingDaysLate }));
                 AddSheet(workbook, sheets, d.Department, rows);
@@ -165,6 +210,10 @@ public static class ReportDocuments
             .Concat(EnforcementRows.Select(r => new object?[] { "enforcement." + r.Name.Split(' ')[0], r.Value(enforcement) }))
             .Append(["enforcement.onTimeRate", enforcement.OnTimeRate])
             .Append(["onTimeRate", onTimeRate]);
+
+    /// <summary>The action-item rows, none for content stored before they were counted (so its workbook renders to the same bytes).</summary>
+    private static IEnumerable<object?[]> ActionItemFigures(ActionItemCounts? counts) =>
+        counts is null ? [] : ActionItemRows.Select(r => new object?[] { "actionItems." + r.Name.Split(' ')[0], r.Value(counts) });
 
     private static void AddSheet(WorkbookPart workbook, Sheets sheets, string name, IEnumerable<object?[]> rows)
     {

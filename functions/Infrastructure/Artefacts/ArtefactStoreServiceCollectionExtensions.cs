@@ -12,6 +12,7 @@ public static class ArtefactStoreServiceCollectionExtensions
     /// The <see cref="IArtefactStore"/> that follows <c>Storage:Provider</c>: files under the data folder with the embedded
     /// store, Blob storage with Azure Table storage, by <c>Storage:BlobEndpoint</c> with the app's credential or by
     /// <c>Storage:ConnectionString</c> (Azurite). A missing blob setting stops the host at start-up, naming the key.
+    /// Registers the handler that answers a corrupt artefact with its own problem.
     /// </summary>
     public static IServiceCollection AddArtefactStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -26,6 +27,9 @@ public static class ArtefactStoreServiceCollectionExtensions
                 ? new BlobArtefactStore(BlobContainer(storage, provider.GetRequiredService<TokenCredential>()))
                 : new FileArtefactStore(Path.Combine(storage.DataPath, FileArtefactStore.FolderName));
         });
+
+        // A document that fails its hash check is answered as such (500 artefact-corrupt), not as an unknown fault.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Diagnostics.IExceptionHandler, ArtefactCorruptProblem>());
         return services;
     }
 

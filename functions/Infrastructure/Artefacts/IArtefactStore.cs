@@ -16,13 +16,40 @@ public interface IArtefactStore
     Task<byte[]?> GetAsync(string sha256, CancellationToken cancellationToken);
 }
 
-/// <summary>A stored artefact whose bytes no longer match its SHA-256: changed or damaged where it is stored.</summary>
-public sealed class ArtefactCorruptException(string sha256, string actual)
-    : Exception($"The artefact stored as {sha256} hashes to {actual}: it was changed or damaged in storage and is not served.")
+/// <summary>
+/// A stored artefact whose bytes no longer match its SHA-256: changed or damaged where it is stored. The feature that read
+/// it names what it is (<see cref="Document"/>, e.g. <c>coordination report 2026Q1 v2 (html)</c>) with <see cref="In"/>, so
+/// the problem answered and the error logged say which document to restore.
+/// </summary>
+public sealed class ArtefactCorruptException : Exception
 {
-    public string Sha256 { get; } = sha256;
+    public ArtefactCorruptException(string sha256, string actual)
+        : this(sha256, actual, null, new Dictionary<string, object?>(), null)
+    {
+    }
 
-    public string Actual { get; } = actual;
+    private ArtefactCorruptException(string sha256, string actual, string? document, IReadOnlyDictionary<string, object?> context, Exception? inner)
+        : base($"The artefact stored as {sha256}{(document is null ? "" : $" ({document})")} hashes to {actual}: it was changed or damaged in storage and is not served.", inner)
+    {
+        Sha256 = sha256;
+        Actual = actual;
+        Document = document;
+        Context = context;
+    }
+
+    public string Sha256 { get; }
+
+    public string Actual { get; }
+
+    /// <summary>What the artefact is, in words; null until the reader names it.</summary>
+    public string? Document { get; }
+
+    /// <summary>The reader's identifying fields (e.g. <c>period</c>, <c>version</c>), answered in the problem.</summary>
+    public IReadOnlyDictionary<string, object?> Context { get; }
+
+    /// <summary>The same failure, named by the reader that knows what the artefact is.</summary>
+    public ArtefactCorruptException In(string document, IReadOnlyDictionary<string, object?> context) =>
+        new(Sha256, Actual, document, context, this);
 }
 
 public static class Artefacts

@@ -17,6 +17,8 @@ namespace Integration.Functions.Reports.Meetings;
 /// </summary>
 public sealed class MeetingFunctions(MeetingService meetings)
 {
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     private delegate MeetingDecision Command(MeetingState state, Caller caller, JsonElement body, IReadOnlyList<AgendaItem> acknowledged, DateTimeOffset now, WorkingDayCalendar calendar);
 
     [Function("reports-coordination-agenda")]
@@ -76,25 +78,34 @@ public sealed class MeetingFunctions(MeetingService meetings)
     [Function("meetings-request")]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Meetings")]
-    [EndpointSummary("A supervisory department asks ndrc for an extra coordination meeting")]
-    public async Task<Results<Created<MeetingView>, ProblemHttpResult>> Request(
+    [EndpointSummary("A supervisory department asks ndrc for an extra coordination meeting (idempotent by the Idempotency-Key header)")]
+    public async Task<Results<Created<MeetingView>, Ok<MeetingView>, ProblemHttpResult>> Request(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "meetings")] HttpRequest request, CancellationToken cancellationToken)
     {
         var caller = Caller.Of(request);
+        var errors = new FieldErrors();
+        var key = IdempotencyKey(request, errors);
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        var outcome = await meetings.RequestAsync(caller.Id, body, cancellationToken);
+        if (!errors.IsEmpty)
+        {
+            // A bad key is listed with every error of the body, as the request would be judged with a good one.
+            MeetingInputs.Request(body, errors, caller.Id, meetings.Now);
+            return Problems.Validation(errors);
+        }
+
+        var outcome = await meetings.RequestAsync(caller.Id, body, key, cancellationToken);
         if (outcome.Rejection is { } rejection)
         {
-            return Problem(rejection, null);
+            return Problem(rejection, outcome.Record?.State);
         }
 
         var view = MeetingViews.For(outcome.Record!.State, [], meetings.Calendar, meetings.Now);
-        return TypedResults.Created(view.Link, view);
+        return outcome.Changed ? TypedResults.Created(view.Link, view) : TypedResults.Ok(view);
     }
 
     [Function("meetings-schedule")]
@@ -309,6 +320,23 @@ public sealed class MeetingFunctions(MeetingService meetings)
         var errors = new FieldErrors();
         errors.Add("period", problem);
         return Problems.Validation(errors);
+    }
+
+    /// <summary>The optional <c>Idempotency-Key</c> header: one value of 1 to 100 visible ASCII characters.</summary>
+    private static string? IdempotencyKey(HttpRequest request, FieldErrors errors)
+    {
+        if (!request.Headers.TryGetValue(IdempotencyKeyHeader, out var values))
+        {
+            return null;
+        }
+
+        if (values.Count == 1 && values[0] is { Length: > 0 and <= 100 } key && key.All(c => c is >= '!' and <= '~'))
+        {
+            return key;
+        }
+
+        errors.Add(IdempotencyKeyHeader, "An Idempotency-Key is one value of 1 to 100 visible ASCII characters.");
+        return null;
     }
 
     private static ProblemHttpResult NoReport(string period) =>

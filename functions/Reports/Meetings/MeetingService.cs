@@ -121,22 +121,55 @@ public sealed class MeetingService(
         return new MeetingOutcome(result.Record, rejected, result.Changed);
     }
 
-    /// <summary>A department asks for an extra meeting: a new record under a fresh id <c>EM-{yyyyMMdd}-{hex}</c>.</summary>
-    public async Task<MeetingOutcome> RequestAsync(string principal, JsonElement body, CancellationToken cancellationToken)
+    /// <summary>
+    /// A department asks for an extra meeting. Without an idempotency key each request is a new record under a fresh id
+    /// <c>EM-{yyyyMMdd}-{hex}</c>. With one, the id is derived from the requester and the key (<c>EM-K{hex}</c>), so a retry
+    /// finds the meeting the first attempt made: the same request answers with it unchanged, a different one is a conflict.
+    /// </summary>
+    public async Task<MeetingOutcome> RequestAsync(string principal, JsonElement body, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var now = Now;
-        var meetingId = string.Create(CultureInfo.InvariantCulture, $"EM-{ChinaTime.DateOf(now):yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
+        var meetingId = idempotencyKey is null
+            ? string.Create(CultureInfo.InvariantCulture, $"EM-{ChinaTime.DateOf(now):yyyyMMdd}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}")
+            : KeyedMeetingId(principal, idempotencyKey);
         switch (MeetingMachine.Request(meetingId, principal, body, now, Rules))
         {
             case MeetingTransition transition:
-                var created = await records.CreateAsync(Key(meetingId), ToChange(transition, principal, now, Calendar), cancellationToken);
-                return new MeetingOutcome(created.Record, null, true);
+                if (idempotencyKey is not null && await GetAsync(meetingId, cancellationToken) is { } existing)
+                {
+                    return Repeat(existing, transition.State);
+                }
+
+                try
+                {
+                    var created = await records.CreateAsync(Key(meetingId), ToChange(transition, principal, now, Calendar), cancellationToken);
+                    return new MeetingOutcome(created.Record, null, true);
+                }
+                catch (RecordExistsException) when (idempotencyKey is not null)
+                {
+                    // The same request, retried while the first attempt was being stored: answer as for any repeat.
+                    var stored = await GetAsync(meetingId, cancellationToken) ?? throw new InvalidOperationException($"Meeting {meetingId} vanished after a conflict.");
+                    return Repeat(stored, transition.State);
+                }
+
             case MeetingRejection rejection:
                 return new MeetingOutcome(null, rejection, false);
             default:
                 throw new InvalidOperationException("A meeting request decided neither a transition nor a rejection.");
         }
     }
+
+    /// <summary>The id of the meeting a requester's idempotency key stands for: the key is the requester's own, so it is hashed with their id.</summary>
+    public static string KeyedMeetingId(string principal, string idempotencyKey) =>
+        "EM-K" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(principal + "\n" + idempotencyKey)))[..24];
+
+    private static MeetingOutcome Repeat(Record<MeetingState> existing, MeetingState requested) =>
+        existing.State.RequestFingerprint == requested.RequestFingerprint && existing.State.RequestedBy == requested.RequestedBy
+            ? new MeetingOutcome(existing, null, false)
+            : new MeetingOutcome(existing, new MeetingRejection(
+                MeetingRejectionKind.Conflict,
+                $"Meeting {existing.State.MeetingId} was already requested under this idempotency key with a different reason or agenda; use a new key for a new request.",
+                State: MeetingNames.Of(existing.State.Status)), false);
 
     /// <summary>An action item's clock came due: records the reminder or warning and tells the parties, unless it was closed meanwhile.</summary>
     public async Task<bool> OnDeadlineAsync(DeadlineDue due, CancellationToken cancellationToken)

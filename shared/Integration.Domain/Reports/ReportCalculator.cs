@@ -122,8 +122,9 @@ public sealed class ReportCalculator
 
     /// <summary>
     /// A plan counts in the period of its creation (initiated, participated, its publication), its tasks in the period of
-    /// their dispatch. A task is overdue when the window has ended without its result; the publication when its clock
-    /// ran out unpublished (the clock starts at the window's end at the latest, so an unstarted one is measured from there).
+    /// their dispatch. A task is overdue when its plan's results due date (the window's end, or the later day a suspension
+    /// moved it to) has passed without its result, and not while a suspension holds the results clock; the publication when
+    /// its clock ran out unpublished (the clock starts at the results due date at the latest, so an unstarted one is measured from there).
     /// </summary>
     public void AddPlan(PlanState plan, IReadOnlyList<PlanTaskFact> tasks)
     {
@@ -154,11 +155,12 @@ public sealed class ReportCalculator
             return;
         }
 
-        var windowEnd = ChinaTime.EndOf(plan.Input.Window.To);
+        var resultsDue = plan.ResultsDue;
+        var resultsPaused = plan.Suspension?.Clocks.Any(c => c.Clock == PlanClocks.Results) == true;
         foreach (var task in tasks)
         {
             var done = task.ResultAt < asOf;
-            var overdue = !done && asOf >= windowEnd;
+            var overdue = !done && !resultsPaused && asOf >= ChinaTime.EndOf(resultsDue);
             var counted = new List<EnforcementTally> { municipalEnforcement };
             foreach (var department in task.Departments)
             {
@@ -167,7 +169,7 @@ public sealed class ReportCalculator
                     counted.Add(tally.Enforcement);
                     if (overdue)
                     {
-                        tally.Overdue.Add(new OverdueItem("task", plan.PlanId + "/" + task.TaskId, "result", plan.Input.Window.To, LateBy(plan.Input.Window.To)));
+                        tally.Overdue.Add(new OverdueItem("task", plan.PlanId + "/" + task.TaskId, "result", resultsDue, LateBy(resultsDue)));
                     }
                 }
             }
@@ -201,7 +203,7 @@ public sealed class ReportCalculator
             return;
         }
 
-        var clock = plan.PublishClock ?? new ClockBasis(plan.Input.Window.To, plan.Input.PublishWithinWorkingDays);
+        var clock = plan.PublishClock ?? new ClockBasis(plan.ResultsDue, plan.Input.PublishWithinWorkingDays);
         if (LeadClocks.Measure(calendar, clock, asOf) is not { Late: true } late)
         {
             return;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integration.Tests.Enforcement.Plans;
 using Integration.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static Integration.Tests.Enforcement.Plans.PlanSamples;
 
 namespace Integration.Tests.Reports;
@@ -18,6 +19,8 @@ public sealed class EnforcementReportTests : IDisposable
     private readonly PlanPlatform platform = new();
 
     public void Dispose() => platform.Dispose();
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     private static DateTimeOffset China(int year, int month, int day, int hour) => new(year, month, day, hour, 0, 0, TimeSpan.FromHours(8));
 
@@ -93,6 +96,43 @@ public sealed class EnforcementReportTests : IDisposable
                     Section(report, department).GetProperty("overdueItems").EnumerateArray().Select(Item));
             }
         }
+    }
+
+    [Fact]
+    public async Task Tasks_of_a_suspended_then_resumed_plan_are_late_only_after_its_results_due_date()
+    {
+        // Drawn on Monday 2 March, window to Friday 6 March; suspended on Wednesday 4 March, resumed on Monday 9 March.
+        platform.SetTime(PlanPlatform.Start);
+        await platform.DrawnAsync("rpt-enf-susp", Plan("rpt-enf-susp", "2026-03-02", "2026-03-06"));
+        platform.SetTime(China(2026, 3, 4, 10));
+        await platform.PostAsync("housing", "/api/enforcement/plans/rpt-enf-susp/suspend", new JsonObject { ["reason"] = "接上级通知，暂停本轮抽查" });
+        var reports = platform.Services.GetRequiredService<Integration.Functions.Reports.CoordinationReports>();
+        var quarter = Integration.Domain.Reports.ReportPeriod.Parse("2026Q1").Period!;
+        var tasks = (await TasksAsync("rpt-enf-susp")).Length;
+        Assert.True(tasks > 0);
+
+        // While suspended past the window's end the results clock stands still: nothing is late.
+        platform.SetTime(China(2026, 3, 9, 9));
+        Assert.Equal(0, (await reports.ComputeAsync(quarter, 1, null, Cancellation)).Municipality.Enforcement.TasksOverdue);
+
+        platform.SetTime(China(2026, 3, 9, 10));
+        await platform.PostAsync("ndrc", "/api/enforcement/plans/rpt-enf-susp/resume");
+        var resultsDue = DateOnly.Parse((await platform.PlanAsync("rpt-enf-susp")).GetProperty("resultsDue").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(resultsDue > new DateOnly(2026, 3, 9), $"results due {resultsDue}");
+
+        // After the window's end but on the results due date: on time still.
+        platform.SetTime(new DateTimeOffset(resultsDue.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(8)));
+        Assert.Equal(0, (await reports.ComputeAsync(quarter, 1, null, Cancellation)).Municipality.Enforcement.TasksOverdue);
+
+        // The working day after it: every task is late by one working day, counted from the results due date.
+        var after = resultsDue.AddDays(1);
+        Assert.True(after.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday), $"results due {resultsDue}");
+        platform.SetTime(new DateTimeOffset(after.ToDateTime(new TimeOnly(10, 0)), TimeSpan.FromHours(8)));
+        var content = await reports.ComputeAsync(quarter, 1, null, Cancellation);
+        Assert.Equal(tasks, content.Municipality.Enforcement.TasksOverdue);
+        var late = content.Departments.SelectMany(d => d.OverdueItems).Where(i => i.Kind == "task").ToArray();
+        Assert.NotEmpty(late);
+        Assert.All(late, i => Assert.Equal((resultsDue, 1), (i.Deadline, i.WorkingDaysLate)));
     }
 
     private async Task ReconcileAsync(JsonElement report, string department, IReadOnlyList<JsonElement> tasks)

@@ -166,6 +166,40 @@ public sealed class ReportArtefactsInPlaceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tampered_stored_document_is_answered_as_artefact_corrupt_naming_period_version_and_format_and_logged_as_an_error()
+    {
+        var events = new Hardening.OperationsLogTests.EventCapture();
+        using var observed = new PlatformFactory().WithServices(s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(events));
+        var report = await (await observed.ClientFor("ndrc").PostAsJsonAsync("/api/reports/coordination", new { period = "2026Q1" }, Ct)).ReadJsonAsync(HttpStatusCode.Created);
+        var artefacts = report.GetProperty("artefacts");
+        var files = new FileArtefactStore(Path.Combine(observed.DataPath, "artefacts"));
+        var html = artefacts.GetProperty("html").GetString()!;
+        var page = await File.ReadAllBytesAsync(files.PathOf(html), Ct);
+        page[^3] ^= 0x20;
+        await File.WriteAllBytesAsync(files.PathOf(html), page, Ct);
+
+        var problem = await (await observed.ClientFor("housing").GetAsync("/api/reports/coordination/2026Q1.html", Ct)).ReadProblemAsync(HttpStatusCode.InternalServerError);
+        Assert.Equal(ArtefactCorruptProblem.Type, problem.GetProperty("type").GetString());
+        Assert.Equal("artefact-corrupt", problem.GetProperty("code").GetString());
+        Assert.Equal("2026Q1", problem.GetProperty("period").GetString());
+        Assert.Equal(1, problem.GetProperty("version").GetInt32());
+        Assert.Equal("html", problem.GetProperty("format").GetString());
+        Assert.Equal(html, problem.GetProperty("sha256").GetString());
+        Assert.Contains("coordination report 2026Q1 v1 (html)", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(problem.TryGetProperty("correlationId", out _));
+        var logged = Assert.Single(events.Events, e => e.Id.Id == 3010);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, logged.Level);
+        Assert.Contains(html, logged.Message, StringComparison.Ordinal);
+
+        // The workbook is untouched and still served; the tampered content JSON fails the report itself, as json.
+        Assert.Equal(HttpStatusCode.OK, (await observed.ClientFor("housing").GetAsync("/api/reports/coordination/2026Q1.xlsx", Ct)).StatusCode);
+        var json = artefacts.GetProperty("json").GetString()!;
+        await File.WriteAllTextAsync(files.PathOf(json), "{}", Ct);
+        var content = await (await observed.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1", Ct)).ReadProblemAsync(HttpStatusCode.InternalServerError);
+        Assert.Equal(("json", json), (content.GetProperty("format").GetString(), content.GetProperty("sha256").GetString()));
+    }
+
+    [Fact]
     public async Task Each_step_repeated_after_a_crash_changes_nothing_and_the_version_reaches_each_department_once()
     {
         var reports = platform.Services.GetRequiredService<CoordinationReports>();

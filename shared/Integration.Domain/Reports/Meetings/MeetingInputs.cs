@@ -19,7 +19,18 @@ public sealed record MinutesInput(string Summary, IReadOnlyList<string> Decision
     }
 }
 
-public sealed record MeetingRequestInput(string Reason, IReadOnlyList<AgendaItem> Agenda);
+public sealed record MeetingRequestInput(string Reason, IReadOnlyList<AgendaItem> Agenda)
+{
+    /// <summary>
+    /// The SHA-256 of the request as sent (reason, agenda titles and details; not when it arrived), so a retried request
+    /// under the same idempotency key is told apart from a different one.
+    /// </summary>
+    public string Fingerprint()
+    {
+        var json = JsonSerializer.Serialize(new { reason = Reason, agenda = Agenda.Select(i => new { title = i.Title, detail = i.Detail }) });
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+    }
+}
 
 /// <summary>Reads the meeting commands' bodies, every field error listed under its JSON path.</summary>
 public static class MeetingInputs

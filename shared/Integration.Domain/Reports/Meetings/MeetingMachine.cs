@@ -71,6 +71,7 @@ public static class MeetingMachine
             RequestedBy = caller,
             Reason = input.Reason,
             RequestedAt = now,
+            RequestFingerprint = input.Fingerprint(),
             Submitted = input.Agenda,
         };
         var notice = new MeetingNotice(rules.Coordinator, "coordination.meeting-requested", new

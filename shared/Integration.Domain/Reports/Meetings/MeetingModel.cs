@@ -89,6 +89,9 @@ public sealed record MeetingState
 
     public DateTimeOffset? RequestedAt { get; init; }
 
+    /// <summary>The fingerprint of an extra meeting's request, so a retry under the same idempotency key is recognised.</summary>
+    public string? RequestFingerprint { get; init; }
+
     /// <summary>Items the departments submitted (and the requester's, for an extra meeting).</summary>
     public IReadOnlyList<AgendaItem> Submitted { get; init; } = [];
 

@@ -187,6 +187,30 @@ public sealed class MeetingApiTests : IDisposable
         // Items closed before a period began are not carried into it; Q1's report, made before the meeting, has none.
         var q1 = await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1", Cancellation)).ReadJsonAsync();
         Assert.Equal((0, 0, 0, 0), Counts(q1.GetProperty("municipality").GetProperty("actionItems")));
+
+        // The printable page and the workbook show the same counts and the late item, in Chinese on the page.
+        var html = await platform.ClientFor("housing").GetStringAsync("/api/reports/coordination/2026Q2.html", Cancellation);
+        Assert.Contains("<th>会商督办事项</th><th>数量</th></tr><tr><td>open 未办结</td><td>2</td></tr><tr><td>closed 已办结</td><td>2</td></tr>"
+            + "<tr><td>closedOnTime 按时办结</td><td>1</td></tr><tr><td>overdue 超期未办结</td><td>1</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<h2>各部门会商督办事项</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>威海市住房和城乡建设局</td><td>1</td><td>1</td><td>1</td><td>1</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<td>会商督办事项</td><td>2026Q1-A001</td><td>办结</td><td>2026-05-06</td><td>11</td>", html, StringComparison.Ordinal);
+
+        var bytes = await platform.ClientFor("ndrc").GetByteArrayAsync("/api/reports/coordination/2026Q2.xlsx", Cancellation);
+        using var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(new MemoryStream(bytes), false);
+        var workbook = document.WorkbookPart!;
+        string?[][] Rows(string sheet)
+        {
+            var id = workbook.Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().Single(s => s.Name == sheet).Id!;
+            return ((DocumentFormat.OpenXml.Packaging.WorksheetPart)workbook.GetPartById(id!)).Worksheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Row>()
+                .Select(r => r.Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text).ToArray()).ToArray();
+        }
+
+        string? Figure(string sheet, string name) => Rows(sheet).Single(r => r[0] == name)[1];
+        Assert.Equal(["2", "2", "1", "1"], new[] { "open", "closed", "closedOnTime", "overdue" }.Select(n => Figure("municipality", "actionItems." + n)));
+        Assert.Equal(["1", "1", "1", "1"], new[] { "open", "closed", "closedOnTime", "overdue" }.Select(n => Figure("housing", "actionItems." + n)));
+        Assert.Equal(["0", "1", "0", "0"], new[] { "open", "closed", "closedOnTime", "overdue" }.Select(n => Figure("police", "actionItems." + n)));
+        Assert.Contains(Rows("housing"), r => r is ["action-item", "2026Q1-A001", "close", "2026-05-06", "11"]);
     }
 
     [Fact]
@@ -293,6 +317,49 @@ public sealed class MeetingApiTests : IDisposable
         Assert.NotEmpty(problem.ErrorFields());
         var meeting = await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1/meeting", Cancellation)).ReadJsonAsync();
         Assert.Equal("gathering", meeting.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_retried_meeting_request_under_the_same_idempotency_key_makes_one_meeting_and_a_different_body_is_a_conflict()
+    {
+        platform.SetTime(China(6, 1, 10));
+        async Task<HttpResponseMessage> AskAsync(string principal, string? key, JsonObject body)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/api/meetings") { Content = System.Net.Http.Json.JsonContent.Create(body) };
+            if (key is not null)
+            {
+                message.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            }
+
+            return await platform.ClientFor(principal).SendAsync(message, Cancellation);
+        }
+
+        JsonObject Body(string reason) => new() { ["reason"] = reason, ["agenda"] = new JsonArray(new JsonObject { ["title"] = "线索管辖", ["detail"] = "水务、交通" }) };
+
+        var first = await (await AskAsync("water", "retry-7f3a", Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.Created);
+        var meetingId = first.GetProperty("meetingId").GetString()!;
+        Assert.Single(await ReceiveAsync("ndrc"), m => m.ApplicationProperties["department"] == "ndrc");
+
+        // The retry, a moment later: the same meeting, no second notice to ndrc.
+        platform.SetTime(China(6, 1, 10, 5));
+        var again = await (await AskAsync("water", "retry-7f3a", Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(meetingId, again.GetProperty("meetingId").GetString());
+        Assert.Equal(first.GetProperty("requestedAt").GetDateTimeOffset(), again.GetProperty("requestedAt").GetDateTimeOffset());
+        Assert.Empty(await ReceiveAsync("ndrc"));
+
+        var conflict = await (await AskAsync("water", "retry-7f3a", Body("另一个理由"))).ReadProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(meetingId, conflict.GetProperty("meetingId").GetString());
+        Assert.Equal("跨部门线索管辖分歧", (await (await platform.ClientFor("ndrc").GetAsync($"/api/meetings/{meetingId}", Cancellation)).ReadJsonAsync()).GetProperty("reason").GetString());
+
+        // The key is the requester's own: another department's same key is another meeting; no key, a new meeting each time.
+        var housing = await (await AskAsync("housing", "retry-7f3a", Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.NotEqual(meetingId, housing.GetProperty("meetingId").GetString());
+        var unkeyed = await (await AskAsync("water", null, Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.Created);
+        Assert.NotEqual(unkeyed.GetProperty("meetingId").GetString(), (await (await AskAsync("water", null, Body("跨部门线索管辖分歧"))).ReadJsonAsync(HttpStatusCode.Created)).GetProperty("meetingId").GetString());
+
+        // A bad key is listed with the body's errors and stores nothing.
+        var invalid = await (await AskAsync("water", new string('k', 101), new JsonObject())).ReadProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(["Idempotency-Key", "reason"], invalid.ErrorFields());
     }
 
     private async Task<string[]> ListAsync(string principal, string query) =>
