@@ -73,29 +73,15 @@ public sealed class PlanIndex(ITableStore store) : IRecordProjection<PlanState>
         string partition, string? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
-        var query = new TableQuery { PartitionKey = partition, RowKeyFrom = after, PageSize = 200 };
-        string? token = null;
-        do
+        await foreach (var row in ProjectionRows.ReadAfterAsync(store, Table, partition, after, 200, cancellationToken))
         {
-            var page = await store.QueryAsync(Table, query, token, cancellationToken);
-            foreach (var row in page.Entities)
-            {
-                if (after is not null && string.CompareOrdinal(row.RowKey, after) <= 0)
-                {
-                    continue;
-                }
+            var plan = JsonSerializer.Deserialize<PlanState>(LongText.Get(row, "State") ?? "null", RecordJson.Options)
+                ?? throw new InvalidOperationException($"Plan index row {row.PartitionKey}/{row.RowKey} has no state.");
 
-                var plan = JsonSerializer.Deserialize<PlanState>(LongText.Get(row, "State") ?? "null", RecordJson.Options)
-                    ?? throw new InvalidOperationException($"Plan index row {row.PartitionKey}/{row.RowKey} has no state.");
-
-                // Rows written before the facts were kept have none; the next commit of the plan rewrites its row.
-                var tasks = JsonSerializer.Deserialize<PlanTaskFact[]>(LongText.Get(row, "TaskFacts") ?? "[]", RecordJson.Options) ?? [];
-                yield return (plan, tasks);
-            }
-
-            token = page.ContinuationToken;
+            // Rows written before the facts were kept have none; the next commit of the plan rewrites its row.
+            var tasks = JsonSerializer.Deserialize<PlanTaskFact[]>(LongText.Get(row, "TaskFacts") ?? "[]", RecordJson.Options) ?? [];
+            yield return (plan, tasks);
         }
-        while (token is not null);
     }
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)

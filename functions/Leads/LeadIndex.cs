@@ -44,25 +44,11 @@ public sealed class LeadIndex(ITableStore store) : IRecordProjection<LeadState>
         string partition, string? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var query = new TableQuery { PartitionKey = partition, RowKeyFrom = after, PageSize = 200 };
-        string? token = null;
-        do
+        await foreach (var row in ProjectionRows.ReadAfterAsync(store, Table, partition, after, 200, cancellationToken))
         {
-            var page = await store.QueryAsync(Table, query, token, cancellationToken);
-            foreach (var row in page.Entities)
-            {
-                if (after is not null && string.CompareOrdinal(row.RowKey, after) <= 0)
-                {
-                    continue;
-                }
-
-                yield return JsonSerializer.Deserialize<LeadState>(LongText.Get(row, "State") ?? "null", RecordJson.Options)
-                    ?? throw new InvalidOperationException($"Lead index row {row.PartitionKey}/{row.RowKey} has no state.");
-            }
-
-            token = page.ContinuationToken;
+            yield return JsonSerializer.Deserialize<LeadState>(LongText.Get(row, "State") ?? "null", RecordJson.Options)
+                ?? throw new InvalidOperationException($"Lead index row {row.PartitionKey}/{row.RowKey} has no state.");
         }
-        while (token is not null);
     }
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)

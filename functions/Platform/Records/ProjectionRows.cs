@@ -39,4 +39,32 @@ public static class ProjectionRows
             }
         }
     }
+
+    /// <summary>
+    /// The rows of one partition of a read model in row-key order, after <paramref name="after"/> (exclusive): how every
+    /// listing pages through its index. The caller stops reading when its page is full.
+    /// </summary>
+    public static async IAsyncEnumerable<TableEntity> ReadAfterAsync(
+        ITableStore store, string table, string partition, string? after, int pageSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var query = new TableQuery { PartitionKey = partition, RowKeyFrom = after, PageSize = pageSize };
+        string? token = null;
+        do
+        {
+            var page = await store.QueryAsync(table, query, token, cancellationToken);
+            foreach (var row in page.Entities)
+            {
+                // RowKeyFrom is inclusive; the token names the last row the caller already has.
+                if (after is null || string.CompareOrdinal(row.RowKey, after) > 0)
+                {
+                    yield return row;
+                }
+            }
+
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+    }
 }

@@ -42,25 +42,11 @@ public sealed class MeetingActionIndex(ITableStore store) : IRecordProjection<Me
         string partition, string? after, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var query = new TableQuery { PartitionKey = partition, RowKeyFrom = after, PageSize = 500 };
-        string? token = null;
-        do
+        await foreach (var row in ProjectionRows.ReadAfterAsync(store, Table, partition, after, 500, cancellationToken))
         {
-            var page = await store.QueryAsync(Table, query, token, cancellationToken);
-            foreach (var row in page.Entities)
-            {
-                if (after is not null && string.CompareOrdinal(row.RowKey, after) <= 0)
-                {
-                    continue;
-                }
-
-                yield return JsonSerializer.Deserialize<ActionItem>(LongText.Get(row, "Item") ?? "null", RecordJson.Options)
-                    ?? throw new InvalidOperationException($"Action item index row {row.PartitionKey}/{row.RowKey} has no item.");
-            }
-
-            token = page.ContinuationToken;
+            yield return JsonSerializer.Deserialize<ActionItem>(LongText.Get(row, "Item") ?? "null", RecordJson.Options)
+                ?? throw new InvalidOperationException($"Action item index row {row.PartitionKey}/{row.RowKey} has no item.");
         }
-        while (token is not null);
     }
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
