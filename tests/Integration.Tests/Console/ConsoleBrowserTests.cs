@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Deque.AxeCore.Playwright;
 using Integration.Tests.Support;
 using Microsoft.Playwright;
 
@@ -23,12 +22,12 @@ public sealed class ConsoleBrowserTests
         await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off" }, Ct);
         using (var system = app.Client("dev-approval-system"))
         {
-            var pushed = await system.PostAsJsonAsync("/api/approvals", Approval(), Ct);
+            var pushed = await system.PostAsJsonAsync("/api/approvals", ConsoleBrowser.Approval(ApprovalId), Ct);
             Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium(), Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { BaseURL = app.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 }, Locale = "zh-CN" });
 
         await page.GotoAsync("/console");
@@ -42,10 +41,8 @@ public sealed class ConsoleBrowserTests
         await Assertions.Expect(item).ToContainTextAsync("环翠区海滨路片区排水管网改造工程");
         await Assertions.Expect(item.Locator(".countdown, .overdue")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(剩余 \\d+ 个工作日|已超期)$"));
 
-        var axe = await page.RunAxe();
-        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToArray();
-        Assert.True(serious.Length == 0, "axe: " + string.Join("; ", serious));
-        await ScreenshotsAsync(page, "queue");
+        await ConsoleBrowser.AssertAccessibleAsync(page);
+        await ConsoleBrowser.ScreenshotsAsync(page, "queue");
 
         await item.GetByRole(AriaRole.Button, new() { Name = $"认领 {ApprovalId}" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"{ApprovalId} 已认领");
@@ -67,39 +64,4 @@ public sealed class ConsoleBrowserTests
     }
 
     /// <summary>Each page at the two widths the console is built for, kept with the test results.</summary>
-    internal static async Task ScreenshotsAsync(IPage page, string name)
-    {
-        var folder = Path.Combine(RepositoryRoot.Path, "tests", "TestResults", "console");
-        Directory.CreateDirectory(folder);
-        foreach (var width in new[] { 1280, 390 })
-        {
-            await page.SetViewportSizeAsync(width, 900);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{width}.png"), FullPage = true });
-        }
-
-        await page.SetViewportSizeAsync(1280, 900);
-    }
-
-    internal static string Chromium()
-    {
-        var path = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
-        Assert.True(path is not null, "The browser tests need Debian's chromium: apt-get install chromium (.ci/run installs it when missing).");
-        return path!;
-    }
-
-    private static object Approval() => new
-    {
-        approvalId = ApprovalId,
-        version = 1,
-        projectCode = "2026-371002-48-01-600123",
-        projectName = "环翠区海滨路片区排水管网改造工程",
-        regionCode = "371002",
-        industry = "housing-construction",
-        approvalKind = "approval",
-        approvedAt = "2026-11-20T10:00:00+08:00",
-        authority = "威海市环翠区行政审批服务局",
-        owner = new { name = "威海市环翠区城市建设投资有限公司", creditCode = "91371002MA3C8Q2K5C" },
-        investment = 56000000,
-        tendering = new { scope = new[] { "construction", "supervision" }, method = "open", organization = "agency" },
-    };
 }

@@ -25,15 +25,15 @@ public sealed class ConsoleOverviewBrowserTests
             {
                 using var system = seeded.ClientFor("approval-system");
                 var approvedAt = then.AddDays(-1).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-                var pushed = await system.PostAsJsonAsync("/api/approvals", ConsoleBrowserSteps.Approval(ApprovalId, approvedAt: approvedAt), Ct);
+                var pushed = await system.PostAsJsonAsync("/api/approvals", ConsoleBrowser.Approval(ApprovalId, approvedAt: approvedAt), Ct);
                 Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
             }
 
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off", ["Storage:DataPath"] = data }, Ct);
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
-            var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-ndrc");
+            await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+            var page = await ConsoleBrowser.SignedInAsync(browser, app, "ndrc");
             await page.GetByRole(AriaRole.Navigation, new() { Name = "主导航" }).GetByRole(AriaRole.Link, new() { Name = "总览" }).ClickAsync();
             await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/overview$"), new() { Timeout = 30_000 });
 
@@ -45,10 +45,10 @@ public sealed class ConsoleOverviewBrowserTests
             await Assertions.Expect(overdue.GetByRole(AriaRole.Link, new() { Name = ApprovalId })).ToHaveAttributeAsync("href", $"/console/records/approval/{ApprovalId}");
             await Assertions.Expect(page.Locator("[data-section=dead-letters]")).ToContainTextAsync("没有死信消息。");
             await Assertions.Expect(page.Locator("[data-section=orchestrations]")).ToContainTextAsync("未启用编排引擎");
-            await ConsoleBrowserSteps.AssertNoSeriousViolationsAsync(page);
-            await ConsoleBrowserTests.ScreenshotsAsync(page, "overview");
+            await ConsoleBrowser.AssertAccessibleAsync(page);
+            await ConsoleBrowser.ScreenshotsAsync(page, "overview");
 
-            var housing = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-housing");
+            var housing = await ConsoleBrowser.SignedInAsync(browser, app, "housing");
             var refused = await housing.GotoAsync("/console/overview");
             Assert.Equal((int)HttpStatusCode.Forbidden, refused!.Status);
             await Assertions.Expect(housing.GetByRole(AriaRole.Alert)).ToHaveTextAsync("总览仅供协调机构与运维人员使用。");

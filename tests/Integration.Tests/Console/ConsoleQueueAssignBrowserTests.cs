@@ -19,19 +19,19 @@ public sealed class ConsoleQueueAssignBrowserTests
         using (var system = app.Client("dev-approval-system"))
         {
             // No responsibility line covers energy: the approval waits for the coordinator.
-            var pushed = await system.PostAsJsonAsync("/api/approvals", ConsoleBrowserSteps.Approval(ApprovalId, industry: "energy"), Ct);
+            var pushed = await system.PostAsJsonAsync("/api/approvals", ConsoleBrowser.Approval(ApprovalId, industry: "energy"), Ct);
             Assert.Equal(HttpStatusCode.Created, pushed.StatusCode);
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
-        var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-ndrc");
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+        var page = await ConsoleBrowser.SignedInAsync(browser, app, "ndrc");
 
         var item = page.Locator($"li[data-approval='{ApprovalId}']");
         await Assertions.Expect(item).ToContainTextAsync("待 威海市发展和改革委员会 处理");
         await Assertions.Expect(item).ToContainTextAsync("分派后，该部门须在 2 个工作日内认领");
-        await ConsoleBrowserSteps.AssertNoSeriousViolationsAsync(page);
-        await ConsoleBrowserTests.ScreenshotsAsync(page, "queue-coordinator");
+        await ConsoleBrowser.AssertAccessibleAsync(page);
+        await ConsoleBrowser.ScreenshotsAsync(page, "queue-coordinator");
 
         await item.GetByLabel("分派给").SelectOptionAsync("housing");
         await item.GetByRole(AriaRole.Button, new() { Name = $"分派 {ApprovalId}" }).ClickAsync();
@@ -53,12 +53,12 @@ public sealed class ConsoleQueueAssignBrowserTests
         await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off" }, Ct);
         using (var system = app.Client("dev-approval-system"))
         {
-            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowserSteps.Approval(ApprovalId), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowser.Approval(ApprovalId), Ct)).StatusCode);
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
-        var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-housing");
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+        var page = await ConsoleBrowser.SignedInAsync(browser, app, "housing");
         var item = page.Locator($"li[data-approval='{ApprovalId}']");
         await Assertions.Expect(item).ToHaveCountAsync(1);
         await Assertions.Expect(item.GetByLabel("分派给")).ToHaveCountAsync(0);

@@ -16,7 +16,7 @@ public sealed class ConsoleReportBrowserTests
         await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off" }, Ct);
         using (var system = app.Client("dev-approval-system"))
         {
-            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowserSteps.Approval("WH-CONSOLE-REPORT-01"), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowser.Approval("WH-CONSOLE-REPORT-01"), Ct)).StatusCode);
         }
 
         // The coordinator asks for the running quarter's report (the default cadence).
@@ -28,8 +28,8 @@ public sealed class ConsoleReportBrowserTests
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
-        var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-housing");
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+        var page = await ConsoleBrowser.SignedInAsync(browser, app, "housing");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "主导航" }).GetByRole(AriaRole.Link, new() { Name = "协调通报" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/reports$"), new() { Timeout = 30_000 });
 
@@ -43,8 +43,8 @@ public sealed class ConsoleReportBrowserTests
         await Assertions.Expect(page.Locator("tr[data-own=true] th")).ToHaveTextAsync("威海市住房和城乡建设局（本部门）");
         await Assertions.Expect(page.Locator("tr[data-own=true] td").First).ToHaveTextAsync("无应办事项");
         await Assertions.Expect(page.Locator("[data-ack=open] .countdown")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^剩余 \\d+ 个工作日$"), new() { Timeout = 30_000 });
-        await ConsoleBrowserSteps.AssertNoSeriousViolationsAsync(page);
-        await ConsoleBrowserTests.ScreenshotsAsync(page, "reports");
+        await ConsoleBrowser.AssertAccessibleAsync(page);
+        await ConsoleBrowser.ScreenshotsAsync(page, "reports");
 
         // The workbook and the printable page come through the console with housing's rights.
         var workbook = await page.APIRequest.GetAsync(await page.GetByRole(AriaRole.Link, new() { Name = "下载工作簿（xlsx）" }).GetAttributeAsync("href") ?? "");
@@ -61,13 +61,13 @@ public sealed class ConsoleReportBrowserTests
         await Assertions.Expect(page.Locator("[data-ack=done]")).ToContainTextAsync("提交的会商议题：海滨路片区项目认领衔接");
 
         // The coordinator reads the municipality's section and every department's.
-        var coordinator = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-ndrc");
+        var coordinator = await ConsoleBrowser.SignedInAsync(browser, app, "ndrc");
         await coordinator.GotoAsync($"/console/reports?period={period}");
         await Assertions.Expect(coordinator.Locator("[data-section=municipality]")).ToHaveCountAsync(1);
         await Assertions.Expect(coordinator.Locator("[data-section=municipality]")).ToContainTextAsync("推送 1");
         await Assertions.Expect(coordinator.Locator("[data-section=department]")).ToHaveCountAsync(23);
-        await ConsoleBrowserSteps.AssertNoSeriousViolationsAsync(coordinator);
-        await ConsoleBrowserTests.ScreenshotsAsync(coordinator, "reports-coordinator");
+        await ConsoleBrowser.AssertAccessibleAsync(coordinator);
+        await ConsoleBrowser.ScreenshotsAsync(coordinator, "reports-coordinator");
 
         using var housing = app.Client("dev-housing");
         var again = await housing.PostAsJsonAsync($"/api/reports/coordination/{period}/ack", new { }, Ct);
@@ -87,8 +87,8 @@ public sealed class ConsoleReportBrowserTests
         Assert.Equal(HttpStatusCode.Created, (await ndrcApi.PostAsJsonAsync("/api/reports/coordination", new { period }, Ct)).StatusCode);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
-        var ndrc = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-ndrc");
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+        var ndrc = await ConsoleBrowser.SignedInAsync(browser, app, "ndrc");
         await ndrc.GotoAsync($"/console/reports?period={period}");
         await Assertions.Expect(ndrc.Locator("#meeting-title")).ToHaveTextAsync("协调会商 · 征集议题");
 
@@ -134,10 +134,10 @@ public sealed class ConsoleReportBrowserTests
         await Assertions.Expect(ndrc.Locator($"[data-action='{actionId}'] h3")).ToHaveTextAsync($"{actionId} · 威海市住房和城乡建设局");
         // ndrc sees every item but closes none it does not own.
         await Assertions.Expect(ndrc.Locator($"[data-action='{actionId}'] form")).ToHaveCountAsync(0);
-        await ConsoleBrowserSteps.AssertNoSeriousViolationsAsync(ndrc);
-        await ConsoleBrowserTests.ScreenshotsAsync(ndrc, "reports-meeting-coordinator");
+        await ConsoleBrowser.AssertAccessibleAsync(ndrc);
+        await ConsoleBrowser.ScreenshotsAsync(ndrc, "reports-meeting-coordinator");
 
-        var housing = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-housing");
+        var housing = await ConsoleBrowser.SignedInAsync(browser, app, "housing");
         await housing.GotoAsync($"/console/reports?period={period}");
         var item = housing.Locator($"[data-action='{actionId}']");
         // The clock is the API's: due 5 working days after the minutes' date, today still counted as a day left.
@@ -147,8 +147,8 @@ public sealed class ConsoleReportBrowserTests
         await Assertions.Expect(item.Locator(".countdown")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^剩余 [1-6] 个工作日$"));
         await Assertions.Expect(housing.Locator(".minutes")).ToContainTextAsync("会商海滨路片区项目认领衔接问题。");
         await Assertions.Expect(housing.GetByRole(AriaRole.Form, new() { Name = "录入会议纪要" })).ToHaveCountAsync(0);
-        await ConsoleBrowserSteps.AssertNoSeriousViolationsAsync(housing);
-        await ConsoleBrowserTests.ScreenshotsAsync(housing, "reports-meeting-department");
+        await ConsoleBrowser.AssertAccessibleAsync(housing);
+        await ConsoleBrowser.ScreenshotsAsync(housing, "reports-meeting-department");
 
         await housing.GetByLabel($"办理结果（{actionId}）").FillAsync("已核实，认领情况已报送。");
         await housing.GetByRole(AriaRole.Button, new() { Name = $"办结 {actionId}" }).ClickAsync();
@@ -169,8 +169,8 @@ public sealed class ConsoleReportBrowserTests
     {
         await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off" }, Ct);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
-        var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-trading-center");
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+        var page = await ConsoleBrowser.SignedInAsync(browser, app, "trading-center");
         var response = await page.GotoAsync("/console/reports");
         Assert.Equal((int)HttpStatusCode.Forbidden, response!.Status);
         Assert.Equal((int)HttpStatusCode.Forbidden, (await page.APIRequest.GetAsync("/console/reports/2026Q1.xlsx")).Status);

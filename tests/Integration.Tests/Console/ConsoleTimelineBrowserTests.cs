@@ -21,12 +21,12 @@ public sealed class ConsoleTimelineBrowserTests
         await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off" }, Ct);
         using (var system = app.Client("dev-approval-system"))
         {
-            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowserSteps.Approval(ApprovalId), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowser.Approval(ApprovalId), Ct)).StatusCode);
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
-        var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-housing");
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+        var page = await ConsoleBrowser.SignedInAsync(browser, app, "housing");
         await page.Locator($"li[data-approval='{ApprovalId}']").GetByRole(AriaRole.Link, new() { Name = $"{ApprovalId} 的办理记录" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/console/records/approval/{ApprovalId}$"), new() { Timeout = 30_000 });
 
@@ -36,8 +36,8 @@ public sealed class ConsoleTimelineBrowserTests
         await Assertions.Expect(entries.First).ToContainTextAsync("收到审批（approval.received）");
         await Assertions.Expect(entries.First).ToContainTextAsync("北京时间");
         await Assertions.Expect(entries.First).ToContainTextAsync("威海市行政审批服务局审批系统（approval-system）");
-        await ConsoleBrowserSteps.AssertNoSeriousViolationsAsync(page);
-        await ConsoleBrowserTests.ScreenshotsAsync(page, "timeline");
+        await ConsoleBrowser.AssertAccessibleAsync(page);
+        await ConsoleBrowser.ScreenshotsAsync(page, "timeline");
 
         // The history API's record count is the page's.
         using var ndrc = app.Client("dev-ndrc");
@@ -55,7 +55,7 @@ public sealed class ConsoleTimelineBrowserTests
             using (var seeded = new PlatformFactory().With("Storage:DataPath", data))
             {
                 using var system = seeded.ClientFor("approval-system");
-                Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowserSteps.Approval(ApprovalId), Ct)).StatusCode);
+                Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowser.Approval(ApprovalId), Ct)).StatusCode);
                 var store = seeded.Services.GetRequiredService<ITableStore>();
                 var first = await store.GetAsync(RecordStore.Table, $"approval|{ApprovalId}", "h0000000001", Ct);
                 var forged = new Dictionary<string, object?>(first!.Properties) { ["Principal"] = "housing" };
@@ -65,8 +65,8 @@ public sealed class ConsoleTimelineBrowserTests
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off", ["Storage:DataPath"] = data }, Ct);
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
-            var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-ndrc");
+            await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+            var page = await ConsoleBrowser.SignedInAsync(browser, app, "ndrc");
             await page.GotoAsync($"/console/records/approval/{ApprovalId}");
 
             await Assertions.Expect(page.Locator("[data-verify]")).ToHaveAttributeAsync("data-verify", "invalid");
@@ -89,12 +89,12 @@ public sealed class ConsoleTimelineBrowserTests
         await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off" }, Ct);
         using (var system = app.Client("dev-approval-system"))
         {
-            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowserSteps.Approval(ApprovalId), Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await system.PostAsJsonAsync("/api/approvals", ConsoleBrowser.Approval(ApprovalId), Ct)).StatusCode);
         }
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await ConsoleBrowserSteps.LaunchAsync(playwright);
-        var page = await ConsoleBrowserSteps.SignInAsync(browser, app, "dev-transport");
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+        var page = await ConsoleBrowser.SignedInAsync(browser, app, "transport");
 
         var refused = await page.GotoAsync($"/console/records/approval/{ApprovalId}");
         Assert.Equal((int)HttpStatusCode.Forbidden, refused!.Status);

@@ -34,7 +34,7 @@ public sealed class ConsoleEntraSignInBrowserTests
             Ct);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium(), Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Console.ConsoleBrowser.Chromium(), Headless = true, Args = ["--no-sandbox"] });
         var page = await browser.NewPageAsync(new() { BaseURL = app.Address.ToString(), ViewportSize = new() { Width = 390, Height = 844 }, Locale = "zh-CN" });
 
         page.SetDefaultTimeout(60_000);
@@ -51,12 +51,5 @@ public sealed class ConsoleEntraSignInBrowserTests
 
         await Assertions.Expect(page.Locator("header")).ToContainTextAsync("威海市住房和城乡建设局", new() { Timeout = 30_000 });
         Assert.Equal(1, provider.CodesRedeemed);
-    }
-
-    private static string Chromium()
-    {
-        var path = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
-        Assert.True(path is not null, "The browser tests need Debian's chromium: apt-get install chromium (.ci/run installs it when missing).");
-        return path!;
     }
 }
