@@ -47,7 +47,16 @@ public sealed class ConsoleEntraSignInBrowserTests
         // The person signs in on the provider's page: from here the way back to the console starts on another site.
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
         // The URL is enough: on a machine busy with other browsers the load event can lag well behind the page.
-        await page.WaitForURLAsync("**/console/queue", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        try
+        {
+            await page.WaitForURLAsync("**/console/queue", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        }
+        catch (TimeoutException e)
+        {
+            // Where the person ended up, and what that page said, is what a failure here needs to be explained.
+            var shown = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+            throw new TimeoutException($"Not on the queue after signing in: at {page.Url} (codes redeemed: {provider.CodesRedeemed}), showing: {shown}", e);
+        }
 
         await Assertions.Expect(page.Locator("header")).ToContainTextAsync("威海市住房和城乡建设局", new() { Timeout = 30_000 });
         Assert.Equal(1, provider.CodesRedeemed);
