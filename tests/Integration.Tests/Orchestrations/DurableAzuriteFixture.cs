@@ -15,6 +15,21 @@ public sealed class DurableAzuriteFixture : IAsyncLifetime
 
     public static string NewTaskHub() => "t" + Guid.NewGuid().ToString("N")[..16];
 
+    /// <summary>
+    /// The environment of a built app that a crash drill kills and restarts: Development, its own data folder, this
+    /// Azurite with a fresh task hub, no approval connector, and a visibility timeout short enough that work cut by a
+    /// kill is delivered again within the drill.
+    /// </summary>
+    public Dictionary<string, string> DrillEnvironment(string dataPath) => new()
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["Storage__DataPath"] = dataPath,
+        ["Connectors__ApprovalSystem__BaseUrl"] = "",
+        ["Durable__StorageConnectionString"] = ConnectionString,
+        ["Durable__TaskHub"] = NewTaskHub(),
+        ["Durable__WorkItemVisibilityTimeout"] = "00:00:10",
+    };
+
     public async ValueTask InitializeAsync() =>
         azurite = await AzuriteProcess.StartAsync(
             new AzuriteStart(AzuriteProcess.PackageFolderIn(RepositoryRoot.Path), AzuriteServices.BlobQueueTable),

@@ -37,16 +37,7 @@ public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) 
     public async Task Killed_while_waiting_for_an_event_and_while_an_activity_runs_both_probes_complete_after_restart_and_no_effect_is_applied_twice()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["Storage__DataPath"] = dataPath,
-            ["Connectors__ApprovalSystem__BaseUrl"] = "",
-            ["Durable__StorageConnectionString"] = azurite.ConnectionString,
-            ["Durable__TaskHub"] = DurableAzuriteFixture.NewTaskHub(),
-            // An activity cut by the kill is delivered again once its message becomes visible.
-            ["Durable__WorkItemVisibilityTimeout"] = "00:00:10",
-        };
+        var settings = azurite.DrillEnvironment(dataPath);
 
         using (var first = await AppProcess.StartAsync(settings, ct))
         {

@@ -35,15 +35,7 @@ public sealed class PlanCrashDrillTests(DurableAzuriteFixture azurite) : IDispos
     public async Task Killed_while_waiting_for_confirmations_for_commitments_and_while_suspended_the_plan_goes_on_after_each_restart()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["Storage__DataPath"] = dataPath,
-            ["Connectors__ApprovalSystem__BaseUrl"] = "",
-            ["Durable__StorageConnectionString"] = azurite.ConnectionString,
-            ["Durable__TaskHub"] = DurableAzuriteFixture.NewTaskHub(),
-            ["Durable__WorkItemVisibilityTimeout"] = "00:00:10",
-        };
+        var settings = azurite.DrillEnvironment(dataPath);
         const string planId = "drill-plan";
         var window = TimeProvider.System.GetUtcNow().ToOffset(TimeSpan.FromHours(8));
         var plan = Plan(planId, from: window.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), to: window.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
