@@ -50,7 +50,7 @@ internal sealed class EnforcementPlanSuite : IBenchmarkSuite
             ["Durable:StorageConnectionString"] = azurite.ConnectionString,
             ["Durable:TaskHub"] = "benchplan",
         });
-        await WaitHealthyAsync(app, cancellationToken);
+        await app.WaitHealthyAsync(Patience, cancellationToken);
         var targets = run.Options.Scaled(Targets);
         run.Log.WriteLine($"  Azurite {azurite.Version} (blob, queue, table; in memory), function app pid {app.Process.Id}, {targets} targets, {Participants.Length} departments");
 
@@ -235,28 +235,6 @@ internal sealed class EnforcementPlanSuite : IBenchmarkSuite
         }
 
         throw new StageFailedException($"the orchestration was still '{status}' after {Patience.TotalMinutes} minutes");
-    }
-
-    private static async Task WaitHealthyAsync(FunctionAppProcess app, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < Patience)
-        {
-            try
-            {
-                if ((await app.Client.GetAsync("api/health", ct)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200, ct);
-        }
-
-        throw new TimeoutException($"The function app did not become healthy.\n{app.Output()}");
     }
 
     /// <summary>Prints each stage's wall time as it ends, or the failure that ended it.</summary>

@@ -104,6 +104,29 @@ internal sealed class FunctionAppProcess : IDisposable
         }
     }
 
+    /// <summary>Waits until <c>/api/health</c> answers 2xx (the engine's Azurite and task hub can take a while to start).</summary>
+    public async Task WaitHealthyAsync(TimeSpan patience, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < patience)
+        {
+            try
+            {
+                if ((await Client.GetAsync("api/health", ct)).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        throw new TimeoutException($"The function app did not become healthy.\n{Output()}");
+    }
+
     public string Output()
     {
         lock (tail)

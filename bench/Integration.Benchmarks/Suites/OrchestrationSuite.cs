@@ -38,7 +38,7 @@ internal sealed class OrchestrationSuite : IBenchmarkSuite
             ["Durable:StorageConnectionString"] = azurite.ConnectionString,
             ["Durable:TaskHub"] = "bench",
         });
-        await WaitHealthyAsync(app, cancellationToken);
+        await app.WaitHealthyAsync(Patience, cancellationToken);
         run.Log.WriteLine($"  Azurite {azurite.Version} (blob, queue, table; in memory), function app pid {app.Process.Id}");
 
         var serial = new List<TimeSpan>();
@@ -117,28 +117,6 @@ internal sealed class OrchestrationSuite : IBenchmarkSuite
         }
 
         throw new TimeoutException($"{instanceId} did not complete within {Patience}.\n{app.Output()}");
-    }
-
-    private static async Task WaitHealthyAsync(FunctionAppProcess app, CancellationToken ct)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < Patience)
-        {
-            try
-            {
-                if ((await app.Client.GetAsync("api/health", ct)).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200, ct);
-        }
-
-        throw new TimeoutException($"The function app did not become healthy.\n{app.Output()}");
     }
 
     private static string Latencies(string label, List<TimeSpan> latencies)
