@@ -237,7 +237,7 @@ public sealed class ApprovalFunctions(
     [Tags("Operations")]
     [EndpointSummary("Pulled approval records that were not stored, with every reason")]
     public async Task<Results<Ok<QuarantineResponse>, ProblemHttpResult>> Quarantine(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/quarantine")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/quarantine")] HttpRequest request, CancellationToken cancellationToken)
     {
         string? pageSize = request.Query["pageSize"], pageToken = request.Query["pageToken"];
         var errors = new FieldErrors();

@@ -18,7 +18,7 @@ public sealed class CalendarAdminFunctions(CalendarSource calendar, WorkingDayDe
     [Tags("Operations")]
     [EndpointSummary("Reload the calendar data file and recount provisional deadlines")]
     public async Task<Results<Ok<ReloadResponse>, ProblemHttpResult>> Reload(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/calendar/reload")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "operations/calendar/reload")] HttpRequest request, CancellationToken cancellationToken)
     {
         WorkingDayCalendar loaded;
         try

@@ -29,7 +29,7 @@ public sealed class DeadLetterFunctions(TopicAdministration admin)
     [Tags("Operations")]
     [EndpointSummary("Dead-lettered messages per topic and subscription, with reason, delivery count and body")]
     public async Task<Ok<DeadLetterResponse[]>> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/dead-letters")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/dead-letters")] HttpRequest request, CancellationToken cancellationToken)
     {
         string? topic = request.Query["topic"], subscription = request.Query["subscription"];
         var letters = await admin.ListDeadLettersAsync(topic, subscription, 500, cancellationToken);
@@ -42,7 +42,7 @@ public sealed class DeadLetterFunctions(TopicAdministration admin)
     [Tags("Operations")]
     [EndpointSummary("Put a dead-lettered message back on its subscription")]
     public async Task<Results<NoContent, ProblemHttpResult>> Resubmit(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/dead-letters/{id}/resubmit")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "operations/dead-letters/{id}/resubmit")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var letter) && await admin.ResubmitDeadLetterAsync(letter, cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound($"There is no dead-lettered message {id}.");
@@ -52,6 +52,6 @@ public sealed class DeadLetterFunctions(TopicAdministration admin)
     [Tags("Operations")]
     [EndpointSummary("Active, scheduled and dead-lettered message counts per subscription")]
     public async Task<Ok<IReadOnlyList<SubscriptionCounts>>> Counts(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/subscriptions")] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/subscriptions")] HttpRequest request, CancellationToken cancellationToken) =>
         TypedResults.Ok(await admin.GetSubscriptionCountsAsync(cancellationToken));
 }

@@ -25,7 +25,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
     [Tags("Operations")]
     [EndpointSummary("Orchestration instances by name, status and creation time, with their custom status")]
     public async Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/orchestrations")] HttpRequest request, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/orchestrations")] HttpRequest request, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var q = request.Query;
         var (query, errors) = OrchestrationListQuery.Read(q["name"], q["status"], q["createdFrom"], q["createdTo"], q["pageSize"], q["pageToken"]);
@@ -42,7 +42,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
     [Tags("Operations")]
     [EndpointSummary("Start a platform-probe orchestration")]
     public async Task<IResult> StartProbe(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/probe")] HttpRequest request, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "operations/orchestrations/probe")] HttpRequest request, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         if (await RequestBody.ReadJsonAsync(request, errors, cancellationToken) is not { } body)
@@ -82,7 +82,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
     [Tags("Operations")]
     [EndpointSummary("An orchestration instance with its history")]
     public async Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/orchestrations/{instanceId}")] HttpRequest request, string instanceId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/orchestrations/{instanceId}")] HttpRequest request, string instanceId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         if (client is null)
         {
@@ -98,7 +98,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
     [Tags("Operations")]
     [EndpointSummary("Terminate a running orchestration instance")]
     public async Task<IResult> Terminate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/{instanceId}/terminate")] HttpRequest request, string instanceId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "operations/orchestrations/{instanceId}/terminate")] HttpRequest request, string instanceId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         if (await RequestBody.ReadJsonAsync(request, errors, cancellationToken) is not { } body)
@@ -131,7 +131,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
     [Tags("Operations")]
     [EndpointSummary("Raise an external event (JSON body as its payload)")]
     public async Task<IResult> RaiseEvent(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/orchestrations/{instanceId}/events/{eventName}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "operations/orchestrations/{instanceId}/events/{eventName}")] HttpRequest request,
         string instanceId, string eventName, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         JsonElement? payload = null;
@@ -160,7 +160,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
     [Tags("Operations")]
     [EndpointSummary("Purge a finished orchestration instance and its history")]
     public async Task<IResult> Purge(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "admin/orchestrations/{instanceId}")] HttpRequest request, string instanceId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "operations/orchestrations/{instanceId}")] HttpRequest request, string instanceId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         if (client is null)
         {
@@ -188,7 +188,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
         }
     }
 
-    private static string Location(string instanceId) => $"/api/admin/orchestrations/{Uri.EscapeDataString(instanceId)}";
+    private static string Location(string instanceId) => $"/api/operations/orchestrations/{Uri.EscapeDataString(instanceId)}";
 
     private static ProblemHttpResult NotFound(string instanceId) => Problems.NotFound($"There is no orchestration instance '{instanceId}'.");
 

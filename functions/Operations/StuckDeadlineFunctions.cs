@@ -16,7 +16,7 @@ public sealed class StuckDeadlineFunctions(StuckDeadlines stuck)
     [Tags("Operations")]
     [EndpointSummary("Deadlines set aside after repeated failed attempts, with the last reason")]
     public async Task<Ok<IReadOnlyList<StuckDeadline>>> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "admin/stuck-deadlines")] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "operations/stuck-deadlines")] HttpRequest request, CancellationToken cancellationToken) =>
         TypedResults.Ok(await stuck.ListAsync(MaxListed, cancellationToken));
 
     [Function("admin-stuck-deadline-retry")]
@@ -24,7 +24,7 @@ public sealed class StuckDeadlineFunctions(StuckDeadlines stuck)
     [Tags("Operations")]
     [EndpointSummary("Make a stuck deadline due again, with a fresh count of attempts")]
     public async Task<Results<NoContent, ProblemHttpResult>> Retry(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "admin/stuck-deadlines/{id}/retry")] HttpRequest request, string id, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "operations/stuck-deadlines/{id}/retry")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         await stuck.RetryAsync(id, cancellationToken)
             ? TypedResults.NoContent()
             : Problems.NotFound("There is no stuck deadline with this id.");

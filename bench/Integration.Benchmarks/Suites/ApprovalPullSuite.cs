@@ -110,7 +110,7 @@ internal sealed class ApprovalPullSuite : IBenchmarkSuite
         Repetitions = 1,
         Note = pageSize == 500
             ? "the function app in its own process; the clock runs from the feed's first request until the feed has served its last page and every " +
-              "message of every approval is on the bus (polled on GET /api/admin/subscriptions every 100 ms once the last page is out); " +
+              "message of every approval is on the bus (polled on GET /api/operations/subscriptions every 100 ms once the last page is out); " +
               "server peak RSS is the app's (VmHWM), peak RSS, GC heap and allocations are this process serving the feed"
             : null,
     };
@@ -219,7 +219,7 @@ internal sealed class ApprovalPullSuite : IBenchmarkSuite
     private static async Task<Dictionary<(string Topic, string Subscription), (long Active, long Scheduled, long DeadLettered)>> SubscriptionCountsAsync(
         FunctionAppProcess app, CancellationToken cancellationToken)
     {
-        var rows = await app.Client.GetFromJsonAsync<JsonElement>("api/admin/subscriptions", cancellationToken);
+        var rows = await app.Client.GetFromJsonAsync<JsonElement>("api/operations/subscriptions", cancellationToken);
         return rows.EnumerateArray().ToDictionary(
             row => (row.GetProperty("topic").GetString()!, row.GetProperty("subscription").GetString()!),
             row => (row.GetProperty("active").GetInt64(), row.GetProperty("scheduled").GetInt64(), row.GetProperty("deadLettered").GetInt64()));
@@ -242,7 +242,7 @@ internal sealed class ApprovalPullSuite : IBenchmarkSuite
                 $"Expected one pull that stored {count} approvals in the {pagesServed} pages served; its reports: {string.Join("; ", reports.Select(r => r.ToString()))}");
         }
 
-        var quarantine = await app.Client.GetFromJsonAsync<JsonElement>("api/admin/quarantine", cancellationToken);
+        var quarantine = await app.Client.GetFromJsonAsync<JsonElement>("api/operations/quarantine", cancellationToken);
         if (quarantine.GetProperty("items").GetArrayLength() != 0)
         {
             throw new InvalidOperationException($"The pull quarantined approvals: {quarantine}");

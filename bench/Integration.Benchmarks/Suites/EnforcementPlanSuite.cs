@@ -219,7 +219,7 @@ internal sealed class EnforcementPlanSuite : IBenchmarkSuite
         var status = "not found";
         while (watch.Elapsed < Patience)
         {
-            using var response = await app.Client.GetAsync($"api/admin/orchestrations/{instanceId}", ct);
+            using var response = await app.Client.GetAsync($"api/operations/orchestrations/{instanceId}", ct);
             if (response.IsSuccessStatusCode)
             {
                 var detail = await response.Content.ReadFromJsonAsync<JsonElement>(ct);

@@ -91,17 +91,17 @@ internal sealed class OrchestrationSuite : IBenchmarkSuite
     private static async Task<TimeSpan> ProbeAsync(FunctionAppProcess app, string instanceId, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
-        (await app.Client.PostAsJsonAsync("api/admin/orchestrations/probe", new { instanceId, waitSeconds = 600 }, ct)).EnsureSuccessStatusCode();
+        (await app.Client.PostAsJsonAsync("api/operations/orchestrations/probe", new { instanceId, waitSeconds = 600 }, ct)).EnsureSuccessStatusCode();
         var acknowledged = false;
         while (watch.Elapsed < Patience)
         {
-            var detail = await app.Client.GetFromJsonAsync<JsonElement>($"api/admin/orchestrations/{instanceId}", ct);
+            var detail = await app.Client.GetFromJsonAsync<JsonElement>($"api/operations/orchestrations/{instanceId}", ct);
             var status = detail.GetProperty("status").GetString();
             if (!acknowledged && status == "Running")
             {
                 // As an operator would: once the probe runs. An event sent while the instance is still Pending can be
                 // dropped by the provider when it is dequeued before the start message.
-                (await app.Client.PostAsJsonAsync($"api/admin/orchestrations/{instanceId}/events/probe-ack", new { by = "bench" }, ct)).EnsureSuccessStatusCode();
+                (await app.Client.PostAsJsonAsync($"api/operations/orchestrations/{instanceId}/events/probe-ack", new { by = "bench" }, ct)).EnsureSuccessStatusCode();
                 acknowledged = true;
             }
 

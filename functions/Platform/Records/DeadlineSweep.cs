@@ -18,7 +18,7 @@ public sealed record DeadlineSweepResult(int Fired, int Stale, int Retrying, int
 /// the row's ETag), so of two sweeps at once only one calls the handler, and a handler that fails,
 /// hangs or dies with its process is retried later without holding up the rows behind it. After
 /// <see cref="MaxAttempts"/> attempts the row is set aside in partition <c>stuck</c> with the last
-/// reason, where <c>GET /api/admin/stuck-deadlines</c> shows it.
+/// reason, where <c>GET /api/operations/stuck-deadlines</c> shows it.
 /// </para>
 /// </summary>
 public sealed partial class DeadlineSweep(ITableStore store, RecordStore records, DeadlineRouter router, TimeProvider time, ILogger<DeadlineSweep> logger)
@@ -197,7 +197,7 @@ public sealed partial class DeadlineSweep(ITableStore store, RecordStore records
     [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Deadline {Record}/{Deadline} (generation {Generation}) failed on attempt {Attempt}; retrying at {RetryAt:o}")]
     private partial void LogRetrying(Exception exception, string record, string deadline, long generation, int attempt, DateTimeOffset retryAt);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Deadline {Record}/{Deadline} (generation {Generation}) set aside after {Attempts} failed attempts; see GET /api/admin/stuck-deadlines")]
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Deadline {Record}/{Deadline} (generation {Generation}) set aside after {Attempts} failed attempts; see GET /api/operations/stuck-deadlines")]
     private partial void LogSetAside(Exception exception, string record, string deadline, long generation, int attempts);
 
     [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Deadline sweep: {Fired} fired, {Stale} stale, {Retrying} to retry, {SetAside} set aside, {Skipped} taken by another sweep")]

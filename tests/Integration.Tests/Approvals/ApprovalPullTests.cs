@@ -48,7 +48,7 @@ public sealed class ApprovalPullTests
         }
 
         Assert.Equal(count, await CountAllAsync(platform));
-        var quarantine = await platform.GetJsonAsync("admin", "/api/admin/quarantine");
+        var quarantine = await platform.GetJsonAsync("admin", "/api/operations/quarantine");
         var reasons = quarantine.GetProperty("items").EnumerateArray()
             .ToDictionary(q => q.GetProperty("approvalId").GetString() ?? "", q => q.GetProperty("reasons").EnumerateObject().Select(r => r.Name).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(["regionCode"], reasons["P-900"]);

@@ -47,7 +47,7 @@ public sealed class ApprovalTopologyTests
         Assert.Equal("http POST /api/approvals/{approvalId}/claim", functions["approvals-claim"]);
         Assert.Equal("http POST /api/approvals/{approvalId}/decline", functions["approvals-decline"]);
         Assert.Equal("http POST /api/approvals/{approvalId}/assign", functions["approvals-assign"]);
-        Assert.Equal("http GET /api/admin/quarantine", functions["admin-quarantine"]);
+        Assert.Equal("http GET /api/operations/quarantine", functions["admin-quarantine"]);
         Assert.Equal("timer %Connectors:ApprovalSystem:Schedule%", functions["approval-pull"]);
         Assert.IsType<Functions.Platform.Hosting.TimerFunctionDescriptor>(Functions.Platform.Hosting.FunctionIndex.ForApp.Find("approval-pull"));
     }

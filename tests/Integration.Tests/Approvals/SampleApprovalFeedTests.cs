@@ -24,7 +24,7 @@ public sealed class SampleApprovalFeedTests
 
         Assert.Equal(SampleApprovalFeed.Entries.Count - 1, reports.Sum(r => r.Stored));
         Assert.Equal(1, reports.Sum(r => r.Quarantined));
-        var quarantined = Assert.Single((await platform.GetJsonAsync("admin", "/api/admin/quarantine")).GetProperty("items").EnumerateArray());
+        var quarantined = Assert.Single((await platform.GetJsonAsync("admin", "/api/operations/quarantine")).GetProperty("items").EnumerateArray());
         Assert.Equal(["owner.creditCode"], quarantined.GetProperty("reasons").EnumerateObject().Select(r => r.Name).ToArray());
 
         // Energy and telecom have no responsibility line; civil aviation is not in the catalogue at all, and is flagged.

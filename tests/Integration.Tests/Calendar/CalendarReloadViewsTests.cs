@@ -127,7 +127,7 @@ public sealed class CalendarReloadViewsTests : IDisposable
     {
         var text = await File.ReadAllTextAsync(calendarFile, Ct);
         await File.WriteAllTextAsync(calendarFile, text.Replace("\"years\": [", "\"years\": [" + Notice2027, StringComparison.Ordinal), Ct);
-        var reload = await (await platform.ClientFor("admin").PostAsync("/api/admin/calendar/reload", null, Ct)).ReadJsonAsync();
+        var reload = await (await platform.ClientFor("admin").PostAsync("/api/operations/calendar/reload", null, Ct)).ReadJsonAsync();
         Assert.Contains(2027, reload.GetProperty("coveredYears").EnumerateArray().Select(y => y.GetInt32()));
     }
 }

@@ -42,7 +42,7 @@ public sealed class DeadLetterApiTests(DeadLetterApiTests.Platform platform) : I
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(20))
         {
-            var list = await (await admin.GetAsync($"/api/admin/dead-letters?topic={ApprovalMessages.Feedback}", Ct)).ReadJsonAsync();
+            var list = await (await admin.GetAsync($"/api/operations/dead-letters?topic={ApprovalMessages.Feedback}", Ct)).ReadJsonAsync();
             letter = list.EnumerateArray().FirstOrDefault(l => l.GetProperty("messageId").GetString() == id);
             if (letter.ValueKind != System.Text.Json.JsonValueKind.Undefined)
             {
@@ -58,15 +58,15 @@ public sealed class DeadLetterApiTests(DeadLetterApiTests.Platform platform) : I
         Assert.Equal(10, letter.GetProperty("deliveryCount").GetInt32());
         Assert.Equal("nobody.handles-this", letter.GetProperty("body").GetProperty("action").GetString());
 
-        var resubmit = await admin.PostAsync($"/api/admin/dead-letters/{letter.GetProperty("id").GetInt64()}/resubmit", null, Ct);
+        var resubmit = await admin.PostAsync($"/api/operations/dead-letters/{letter.GetProperty("id").GetInt64()}/resubmit", null, Ct);
         Assert.Equal(HttpStatusCode.NoContent, resubmit.StatusCode);
     }
 
     [Fact]
     public async Task Resubmitting_an_unknown_dead_letter_is_a_404() =>
-        await (await platform.ClientFor("admin").PostAsync("/api/admin/dead-letters/999999/resubmit", null, Ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        await (await platform.ClientFor("admin").PostAsync("/api/operations/dead-letters/999999/resubmit", null, Ct)).ReadProblemAsync(HttpStatusCode.NotFound);
 
     [Fact]
     public async Task Dead_letters_are_for_admins_only() =>
-        await (await platform.ClientFor("ndrc").GetAsync("/api/admin/dead-letters", Ct)).ReadProblemAsync(HttpStatusCode.Forbidden);
+        await (await platform.ClientFor("ndrc").GetAsync("/api/operations/dead-letters", Ct)).ReadProblemAsync(HttpStatusCode.Forbidden);
 }

@@ -167,23 +167,23 @@ public abstract class DeadlineSweepTests : IDisposable
 
         // Where an operator sees it, with why.
         var admin = factory.ClientFor("admin");
-        var stuck = Assert.Single((await (await admin.GetAsync("/api/admin/stuck-deadlines", Ct)).ReadJsonAsync()).EnumerateArray(), s => s.GetProperty("record").GetString() == broken.PartitionKey);
+        var stuck = Assert.Single((await (await admin.GetAsync("/api/operations/stuck-deadlines", Ct)).ReadJsonAsync()).EnumerateArray(), s => s.GetProperty("record").GetString() == broken.PartitionKey);
         Assert.Equal("reply", stuck.GetProperty("deadline").GetString());
         Assert.Equal(FailingDeadlineHandler.Action, stuck.GetProperty("action").GetString());
         Assert.Equal(DeadlineSweep.MaxAttempts, stuck.GetProperty("attempts").GetInt32());
         Assert.Contains(FailingDeadlineHandler.Failure, stuck.GetProperty("reason").GetString(), StringComparison.Ordinal);
-        await (await factory.ClientFor("ndrc").GetAsync("/api/admin/stuck-deadlines", Ct)).ReadProblemAsync(HttpStatusCode.Forbidden);
+        await (await factory.ClientFor("ndrc").GetAsync("/api/operations/stuck-deadlines", Ct)).ReadProblemAsync(HttpStatusCode.Forbidden);
 
         // Once the cause is fixed, the operator makes it due again and it acts.
         Failing.Broken = false;
-        var retry = await admin.PostAsync($"/api/admin/stuck-deadlines/{stuck.GetProperty("id").GetString()}/retry", null, Ct);
+        var retry = await admin.PostAsync($"/api/operations/stuck-deadlines/{stuck.GetProperty("id").GetString()}/retry", null, Ct);
         Assert.Equal(HttpStatusCode.NoContent, retry.StatusCode);
         await Services.SweepDeadlinesAsync();
         Assert.Equal(DeadlineSweep.MaxAttempts + 1, Failing.CallsFor(broken));
         Assert.Equal("repaired", (await Records.GetAsync<Counter>(broken, Ct))!.State.Note);
-        Assert.DoesNotContain((await (await admin.GetAsync("/api/admin/stuck-deadlines", Ct)).ReadJsonAsync()).EnumerateArray(), s => s.GetProperty("record").GetString() == broken.PartitionKey);
-        await (await admin.PostAsync($"/api/admin/stuck-deadlines/{stuck.GetProperty("id").GetString()}/retry", null, Ct)).ReadProblemAsync(HttpStatusCode.NotFound);
-        await (await admin.PostAsync("/api/admin/stuck-deadlines/not-an-id!/retry", null, Ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        Assert.DoesNotContain((await (await admin.GetAsync("/api/operations/stuck-deadlines", Ct)).ReadJsonAsync()).EnumerateArray(), s => s.GetProperty("record").GetString() == broken.PartitionKey);
+        await (await admin.PostAsync($"/api/operations/stuck-deadlines/{stuck.GetProperty("id").GetString()}/retry", null, Ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.PostAsync("/api/operations/stuck-deadlines/not-an-id!/retry", null, Ct)).ReadProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]

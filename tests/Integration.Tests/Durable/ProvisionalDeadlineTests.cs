@@ -36,7 +36,7 @@ public sealed class ProvisionalDeadlineTests : IDisposable
         var notice = """{ "year": 2027, "notice": "test notice", "holidays": [ { "name": "元旦", "from": "2027-01-01", "to": "2027-01-03" } ] },""";
         await File.WriteAllTextAsync(calendarFile, text.Replace("\"years\": [", "\"years\": [" + notice, StringComparison.Ordinal), Ct);
 
-        var reload = await (await platform.ClientFor("admin").PostAsync("/api/admin/calendar/reload", null, Ct)).ReadJsonAsync();
+        var reload = await (await platform.ClientFor("admin").PostAsync("/api/operations/calendar/reload", null, Ct)).ReadJsonAsync();
         Assert.Equal([2024, 2025, 2026, 2027], reload.GetProperty("coveredYears").EnumerateArray().Select(y => y.GetInt32()));
         Assert.True(reload.GetProperty("deadlinesRecounted").GetInt32() >= 1);
 
@@ -61,7 +61,7 @@ public sealed class ProvisionalDeadlineTests : IDisposable
         _ = platform.Services;
         await File.WriteAllTextAsync(calendarFile, (await File.ReadAllTextAsync(calendarFile, Ct)).Replace("2026-02-23", "2026-02-31", StringComparison.Ordinal), Ct);
 
-        var problem = await (await platform.ClientFor("admin").PostAsync("/api/admin/calendar/reload", null, Ct)).ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var problem = await (await platform.ClientFor("admin").PostAsync("/api/operations/calendar/reload", null, Ct)).ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("2026 春节: \"to\" \"2026-02-31\" is not a yyyy-MM-dd date", problem.GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
         var day = await (await platform.CreateClient().GetAsync("/api/calendar/days/2026-02-23", Ct)).ReadJsonAsync();
         Assert.Equal("holiday", day.GetProperty("kind").GetString());

@@ -31,7 +31,7 @@ public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
         using var admin = platform.ClientFor("admin");
         var ct = TestContext.Current.CancellationToken;
 
-        var started = await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "probe-sub", waitSeconds = 1 }, ct);
+        var started = await admin.PostAsJsonAsync("/api/operations/orchestrations/probe", new { instanceId = "probe-sub", waitSeconds = 1 }, ct);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var detail = await WaitForStatusAsync(admin, "probe-sub", "Completed", ct);
 
@@ -52,31 +52,31 @@ public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
         using var admin = platform.ClientFor("admin");
         var ct = TestContext.Current.CancellationToken;
 
-        await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "probe-waits", waitSeconds = 3600 }, ct);
+        await admin.PostAsJsonAsync("/api/operations/orchestrations/probe", new { instanceId = "probe-waits", waitSeconds = 3600 }, ct);
         var waiting = await WaitForStepAsync(admin, "probe-waits", "waiting-for-acknowledgement", ct);
         Assert.Equal("Running", waiting.GetProperty("status").GetString());
 
-        var listed = await admin.GetFromJsonAsync<JsonElement>("/api/admin/orchestrations?name=platform-probe&status=Running,Pending", ct);
+        var listed = await admin.GetFromJsonAsync<JsonElement>("/api/operations/orchestrations?name=platform-probe&status=Running,Pending", ct);
         var item = Assert.Single(listed.GetProperty("items").EnumerateArray());
         Assert.Equal("probe-waits", item.GetProperty("instanceId").GetString());
         Assert.Equal("waiting-for-acknowledgement", item.GetProperty("customStatus").GetProperty("Step").GetString());
-        var none = await admin.GetFromJsonAsync<JsonElement>("/api/admin/orchestrations?status=Completed", ct);
+        var none = await admin.GetFromJsonAsync<JsonElement>("/api/operations/orchestrations?status=Completed", ct);
         Assert.Empty(none.GetProperty("items").EnumerateArray());
-        var later = await admin.GetFromJsonAsync<JsonElement>($"/api/admin/orchestrations?createdFrom={Uri.EscapeDataString(TimeProvider.System.GetUtcNow().AddHours(1).ToString("o"))}", ct);
+        var later = await admin.GetFromJsonAsync<JsonElement>($"/api/operations/orchestrations?createdFrom={Uri.EscapeDataString(TimeProvider.System.GetUtcNow().AddHours(1).ToString("o"))}", ct);
         Assert.Empty(later.GetProperty("items").EnumerateArray());
 
-        var purgeRunning = await admin.DeleteAsync("/api/admin/orchestrations/probe-waits", ct);
+        var purgeRunning = await admin.DeleteAsync("/api/operations/orchestrations/probe-waits", ct);
         await purgeRunning.ReadProblemAsync(HttpStatusCode.Conflict);
 
-        var terminate = await admin.PostAsJsonAsync("/api/admin/orchestrations/probe-waits/terminate", new { reason = "drill over" }, ct);
+        var terminate = await admin.PostAsJsonAsync("/api/operations/orchestrations/probe-waits/terminate", new { reason = "drill over" }, ct);
         Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
         await WaitForStatusAsync(admin, "probe-waits", "Terminated", ct);
-        var again = await admin.PostAsJsonAsync("/api/admin/orchestrations/probe-waits/terminate", new { reason = "again" }, ct);
+        var again = await admin.PostAsJsonAsync("/api/operations/orchestrations/probe-waits/terminate", new { reason = "again" }, ct);
         await again.ReadProblemAsync(HttpStatusCode.Conflict);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/admin/orchestrations/probe-waits", ct)).StatusCode);
-        await (await admin.GetAsync("/api/admin/orchestrations/probe-waits", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
-        await (await admin.DeleteAsync("/api/admin/orchestrations/probe-waits", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/operations/orchestrations/probe-waits", ct)).StatusCode);
+        await (await admin.GetAsync("/api/operations/orchestrations/probe-waits", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.DeleteAsync("/api/operations/orchestrations/probe-waits", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
         using var admin = platform.ClientFor("admin");
         var ct = TestContext.Current.CancellationToken;
 
-        await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "probe-old", waitSeconds = 1 }, ct);
-        await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "probe-running", waitSeconds = 3600 }, ct);
+        await admin.PostAsJsonAsync("/api/operations/orchestrations/probe", new { instanceId = "probe-old", waitSeconds = 1 }, ct);
+        await admin.PostAsJsonAsync("/api/operations/orchestrations/probe", new { instanceId = "probe-running", waitSeconds = 3600 }, ct);
         await WaitForStatusAsync(admin, "probe-old", "Completed", ct);
         await WaitForStepAsync(admin, "probe-running", "waiting-for-acknowledgement", ct);
 
@@ -102,8 +102,8 @@ public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
         await timer.Handler(new TimerInfo(), platform.Services, ct);
         Assert.Equal(0, await purger.PurgeFinishedAsync(client, ct));
 
-        await (await admin.GetAsync("/api/admin/orchestrations/probe-old", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
-        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/orchestrations/probe-running", ct)).StatusCode);
+        await (await admin.GetAsync("/api/operations/orchestrations/probe-old", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/operations/orchestrations/probe-running", ct)).StatusCode);
     }
 
     [Fact]
@@ -120,17 +120,17 @@ public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
         Assert.Equal(hub, taskHub.GetProperty("data").GetProperty("taskHub").GetString());
         Assert.True(taskHub.GetProperty("data").GetProperty("reachable").GetBoolean());
 
-        var list = await (await admin.GetAsync("/api/admin/orchestrations?status=Running,Sleeping&createdFrom=yesterday&pageSize=500", ct)).ReadProblemAsync(HttpStatusCode.BadRequest);
+        var list = await (await admin.GetAsync("/api/operations/orchestrations?status=Running,Sleeping&createdFrom=yesterday&pageSize=500", ct)).ReadProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["createdFrom", "pageSize", "status"], list.ErrorFields());
         Assert.Contains("Sleeping", list.GetProperty("errors").GetProperty("status")[0].GetString(), StringComparison.Ordinal);
 
-        var probe = await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "no spaces", workingDays = 0, waitSeconds = 0, effectDelayMs = -1 }, ct);
+        var probe = await admin.PostAsJsonAsync("/api/operations/orchestrations/probe", new { instanceId = "no spaces", workingDays = 0, waitSeconds = 0, effectDelayMs = -1 }, ct);
         Assert.Equal(["effectDelayMs", "instanceId", "waitSeconds", "workingDays"], (await probe.ReadProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
 
         using var housing = platform.ClientFor("housing");
-        Assert.Equal(HttpStatusCode.Forbidden, (await housing.GetAsync("/api/admin/orchestrations", ct)).StatusCode);
-        await (await admin.GetAsync("/api/admin/orchestrations/nobody", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
-        var badEvent = await admin.PostAsync("/api/admin/orchestrations/nobody/events/probe-ack", new StringContent("{", System.Text.Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.Forbidden, (await housing.GetAsync("/api/operations/orchestrations", ct)).StatusCode);
+        await (await admin.GetAsync("/api/operations/orchestrations/nobody", ct)).ReadProblemAsync(HttpStatusCode.NotFound);
+        var badEvent = await admin.PostAsync("/api/operations/orchestrations/nobody/events/probe-ack", new StringContent("{", System.Text.Encoding.UTF8, "application/json"), ct);
         Assert.Equal(["$"], (await badEvent.ReadProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
     }
 
@@ -169,8 +169,8 @@ public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
         using var admin = platform.ClientFor("admin");
         var ct = TestContext.Current.CancellationToken;
 
-        await (await admin.GetAsync("/api/admin/orchestrations", ct)).ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
-        await (await admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { }, ct)).ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await (await admin.GetAsync("/api/operations/orchestrations", ct)).ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await (await admin.PostAsJsonAsync("/api/operations/orchestrations/probe", new { }, ct)).ReadProblemAsync(HttpStatusCode.ServiceUnavailable);
         var health = await platform.CreateClient().GetAsync("/api/health", ct);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
@@ -197,7 +197,7 @@ public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
         var last = "nothing";
         while (waited.Elapsed < Patience)
         {
-            var response = await admin.GetAsync($"/api/admin/orchestrations/{instanceId}", ct);
+            var response = await admin.GetAsync($"/api/operations/orchestrations/{instanceId}", ct);
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 var detail = await response.Content.ReadFromJsonAsync<JsonElement>(ct);

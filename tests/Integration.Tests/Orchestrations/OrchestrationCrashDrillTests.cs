@@ -41,15 +41,15 @@ public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) 
 
         using (var first = await AppProcess.StartAsync(settings, ct))
         {
-            await first.Admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "drill-event", waitSeconds = 600 }, ct);
+            await first.Admin.PostAsJsonAsync("/api/operations/orchestrations/probe", new { instanceId = "drill-event", waitSeconds = 600 }, ct);
             await first.WaitForAsync("drill-event", d => Step(d) == "waiting-for-acknowledgement", ct);
-            await first.Admin.PostAsJsonAsync("/api/admin/orchestrations/probe", new { instanceId = "drill-activity", waitSeconds = 1, effectDelayMs = 8000 }, ct);
+            await first.Admin.PostAsJsonAsync("/api/operations/orchestrations/probe", new { instanceId = "drill-activity", waitSeconds = 1, effectDelayMs = 8000 }, ct);
             await WaitForRunningAttemptAsync("drill-activity", ct);
             first.Kill();
         }
 
         using var second = await AppProcess.StartAsync(settings, ct);
-        var raised = await second.Admin.PostAsJsonAsync("/api/admin/orchestrations/drill-event/events/probe-ack", new { by = "drill" }, ct);
+        var raised = await second.Admin.PostAsJsonAsync("/api/operations/orchestrations/drill-event/events/probe-ack", new { by = "drill" }, ct);
         Assert.Equal(HttpStatusCode.Accepted, raised.StatusCode);
         var eventProbe = await second.WaitForAsync("drill-event", d => Status(d) is "Completed" or "Failed", ct);
         var activityProbe = await second.WaitForAsync("drill-activity", d => Status(d) is "Completed" or "Failed", ct);
@@ -176,7 +176,7 @@ public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) 
             var last = "nothing";
             while (waited.Elapsed < Patience)
             {
-                var response = await Admin.GetAsync($"api/admin/orchestrations/{instanceId}", ct);
+                var response = await Admin.GetAsync($"api/operations/orchestrations/{instanceId}", ct);
                 var text = await response.Content.ReadAsStringAsync(ct);
                 if (response.IsSuccessStatusCode)
                 {

@@ -68,7 +68,7 @@ public sealed class HttpFunctionMiddlewareTests(HttpFunctionMiddlewareTests.Plat
     {
         var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         http.Request.Method = HttpMethods.Get;
-        http.Request.Path = "/api/admin/subscriptions";
+        http.Request.Path = "/api/operations/subscriptions";
         http.Response.Body = new MemoryStream();
         if (key is not null)
         {

@@ -37,7 +37,7 @@ public sealed class HttpFunctionPipelineTests(HttpFunctionPipelineTests.Platform
     [Fact]
     public async Task A_principal_without_the_functions_policy_is_forbidden_before_it_runs()
     {
-        var response = await platform.ClientFor("housing").PostAsync("/api/admin/calendar/reload", null, TestContext.Current.CancellationToken);
+        var response = await platform.ClientFor("housing").PostAsync("/api/operations/calendar/reload", null, TestContext.Current.CancellationToken);
         await response.ReadProblemAsync(HttpStatusCode.Forbidden);
     }
 }
