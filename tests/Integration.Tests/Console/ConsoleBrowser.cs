@@ -11,7 +11,7 @@ namespace Integration.Tests.Console;
 internal static class ConsoleBrowser
 {
     public static async Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium(), Headless = true, Args = ["--no-sandbox"] });
+        await playwright.Chromium.LaunchAsync(new() { ExecutablePath = await SystemChromium.PathAsync(), Headless = true, Args = ["--no-sandbox"] });
 
     /// <summary>A fresh browser context signed in as <paramref name="principal"/> with its development key.</summary>
     public static async Task<IPage> SignedInAsync(IBrowser browser, BuiltFunctionApp app, string principal)
@@ -64,11 +64,4 @@ internal static class ConsoleBrowser
         investment = 56000000,
         tendering = new { scope = new[] { "construction", "supervision" }, method = "open", organization = "agency" },
     };
-
-    internal static string Chromium()
-    {
-        var path = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
-        Assert.True(path is not null, "The browser tests need Debian's chromium: apt-get install chromium (.ci/run installs it when missing).");
-        return path!;
-    }
 }

@@ -34,7 +34,7 @@ public sealed class ConsoleEntraSignInBrowserTests
             Ct);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Console.ConsoleBrowser.Chromium(), Headless = true, Args = ["--no-sandbox"] });
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = await SystemChromium.PathAsync(), Headless = true, Args = ["--no-sandbox"] });
         var page = await browser.NewPageAsync(new() { BaseURL = app.Address.ToString(), ViewportSize = new() { Width = 390, Height = 844 }, Locale = "zh-CN" });
 
         page.SetDefaultTimeout(60_000);
