@@ -37,7 +37,7 @@ public sealed class FindingLeadRelay(PlanService plans, LeadService leads, IProj
         var lead = FindingLeads.Compose(state.PlanId, task, finding, body, errors);
         if (!errors.IsEmpty)
         {
-            leads.Read(lead, errors);
+            leads.Read(lead, errors, fromFinding: true);
             return new FindingLeadOutcome(null, false, new PlanRejection(PlanRejectionKind.Invalid, "One or more fields are invalid.", errors.ToDictionary()));
         }
 

@@ -206,6 +206,11 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
             return await RefusalAsync(planId, caller, cancellationToken);
         }
 
+        if (!PlanReaders.IsParty(plan.State, caller.Id, caller.Principal.SeesEverything))
+        {
+            return Problems.Forbidden($"Only the coordinator or the department that entered a finding of plan {planId} may turn it into a lead; '{caller.Id}' was sent a letter of it only.");
+        }
+
         if (!int.TryParse(finding, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
         {
             return Problems.NotFound($"Task {TextRules.Echo(taskId)} of plan {planId} has no finding {TextRules.Echo(finding)}: findings are numbered 0, 1, 2 … in the order of the result.");
@@ -260,7 +265,9 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
             return await RefusalAsync(planId, caller, cancellationToken);
         }
 
-        var history = await plans.HistoryAsync(planId, cancellationToken);
+        // The history holds every result and finding: parties read it, a department sent only a letter does not.
+        var party = PlanReaders.IsParty(record.State, caller.Id, caller.Principal.SeesEverything);
+        var history = party ? await plans.HistoryAsync(planId, cancellationToken) : null;
         return TypedResults.Ok(PlanViews.For(record, plans.Calendar, history));
     }
 
@@ -352,7 +359,10 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
             return Problems.Validation(errors);
         }
 
-        return TypedResults.Ok(new PlanPage(page.Items.Select(s => PlanViews.For(s, plans.Calendar)).ToArray(), page.NextPageToken));
+        // A listing row has no tasks or letters; a department listed only for a letter it was sent sees no summary either.
+        return TypedResults.Ok(new PlanPage(
+            page.Items.Select(s => PlanViews.For(PlanReaders.IsParty(s, caller.Id, caller.Principal.SeesEverything) ? s : s with { Summary = [] }, plans.Calendar)).ToArray(),
+            page.NextPageToken));
     }
 
     [Function("plan-public")]
@@ -405,17 +415,38 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
             return Problems.NoSuch("plan", planId);
         }
 
-        return outcome.Rejection is { } rejection ? Problem(rejection, outcome.Record, caller) : TypedResults.Ok(PlanViews.For(outcome.Record, plans.Calendar));
+        return outcome.Rejection is { } rejection ? Problem(rejection, outcome.Record, caller)
+            : Scoped(outcome.Record, caller) is { } scoped ? TypedResults.Ok(PlanViews.For(scoped, plans.Calendar))
+            : Problems.Forbidden($"'{caller.Id}' takes no part in plan {planId}.");
     }
 
     /// <summary>Null when the caller may read the plan; otherwise the 404 or 403 to answer.</summary>
     private async Task<ProblemHttpResult?> VisibleAsync(string planId, Caller caller, CancellationToken cancellationToken) =>
         await ReadableAsync(planId, caller, cancellationToken) is null ? await RefusalAsync(planId, caller, cancellationToken) : null;
 
+    /// <summary>The plan as the caller may read it (<see cref="PlanReaders.Scope"/>), or null.</summary>
     private async Task<Record<PlanState>?> ReadableAsync(string planId, Caller caller, CancellationToken cancellationToken) =>
-        RecordId.IsValid(planId) && await plans.GetAsync(planId, cancellationToken) is { } record && PlanMachine.CanSee(record.State, caller.Id, caller.Principal.SeesEverything)
-            ? record
-            : null;
+        RecordId.IsValid(planId) && await plans.GetAsync(planId, cancellationToken) is { } record ? Scoped(record, caller) : null;
+
+    /// <summary>
+    /// A department sent only an assistance letter reads the letter and the task it concerns, with the deadlines of its
+    /// letters alone; parties, the coordinator and the operator read the whole record.
+    /// </summary>
+    private static Record<PlanState>? Scoped(Record<PlanState> record, Caller caller)
+    {
+        if (PlanReaders.Scope(record.State, caller.Id, caller.Principal.SeesEverything) is not { } state)
+        {
+            return null;
+        }
+
+        if (ReferenceEquals(state, record.State))
+        {
+            return record;
+        }
+
+        var letters = state.Letters.Select(l => l.LetterId).ToHashSet(StringComparer.Ordinal);
+        return record with { State = state, Deadlines = record.Deadlines.Where(d => d.Name.Split('.', 2) is [_, var letter] && letters.Contains(letter)).ToArray() };
+    }
 
     private async Task<ProblemHttpResult> RefusalAsync(string planId, Caller caller, CancellationToken cancellationToken) =>
         RecordId.IsValid(planId) && await plans.GetAsync(planId, cancellationToken) is not null

@@ -75,7 +75,7 @@ public sealed class LeadService(
         ArgumentNullException.ThrowIfNull(supervision);
         var now = Now;
         var errors = new FieldErrors();
-        var submission = LeadInputs.Submission(body, errors, now, responsibilities.Industries.Keys.ToArray());
+        var submission = LeadInputs.Submission(body, errors, now, responsibilities.Industries.Keys.ToArray(), fromFinding: origin is not null);
         if (submission is null)
         {
             return new LeadOutcome(null, new LeadRejection(LeadRejectionKind.Invalid, "One or more fields are invalid.", errors.ToDictionary()));
@@ -207,8 +207,8 @@ public sealed class LeadService(
     public bool IsDepartment(string id) => registry.IsDepartment(id);
 
     /// <summary>Reads a lead's body as intake does, adding every field error to <paramref name="errors"/>.</summary>
-    public LeadSubmission? Read(JsonElement body, FieldErrors errors) =>
-        LeadInputs.Submission(body, errors, Now, responsibilities.Industries.Keys.ToArray());
+    public LeadSubmission? Read(JsonElement body, FieldErrors errors, bool fromFinding = false) =>
+        LeadInputs.Submission(body, errors, Now, responsibilities.Industries.Keys.ToArray(), fromFinding);
 
     /// <summary>Only the submitter's own repeat is answered with the lead: anyone else learns no more than that the id is taken.</summary>
     private static LeadOutcome Repeat(Record<LeadState> existing, LeadSubmission submission, string submitter) =>

@@ -43,7 +43,11 @@ public static class ReportDocuments
     ];
 
     /// <summary>A page in Chinese for printing: the municipality's figures, a bar per department's on-time rate, the named departments and what is late.</summary>
-    public static string Html(ReportContent c, string sha256, PrincipalRegistry registry)
+    /// <remarks>
+    /// With <paramref name="municipality"/> false (a department's own copy, rendered from its section alone) the
+    /// municipality's figures are left out, as the department's JSON leaves them out.
+    /// </remarks>
+    public static string Html(ReportContent c, string sha256, PrincipalRegistry registry, bool municipality = true)
     {
         ArgumentNullException.ThrowIfNull(c);
         ArgumentNullException.ThrowIfNull(registry);
@@ -60,34 +64,11 @@ public static class ReportDocuments
             .Append(c.Partial ? "，期间未结束，统计截至 " : "，统计截至 ").Append(E(c.AsOf.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)))
             .Append("。内容 SHA-256：<code>").Append(E(sha256)).Append("</code></p>");
 
-        html.Append("<h2>全市</h2><table><tr><th>审批推送认领</th><th>数量</th></tr>");
-        foreach (var (name, value) in ApprovalRows)
+        if (municipality)
         {
-            html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(c.Municipality.Approvals)).Append("</td></tr>");
+            Municipality(html, c);
         }
 
-        html.Append("</table><table><tr><th>线索移交</th><th>数量</th></tr>");
-        foreach (var (name, value) in LeadRows)
-        {
-            html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(c.Municipality.Leads)).Append("</td></tr>");
-        }
-
-        html.Append("</table><table><tr><th>联合执法</th><th>数量</th></tr>");
-        foreach (var (name, value) in EnforcementRows)
-        {
-            html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(c.Municipality.Enforcement)).Append("</td></tr>");
-        }
-
-        if (c.Municipality.ActionItems is { } municipalActions)
-        {
-            html.Append("</table><table><tr><th>会商督办事项</th><th>数量</th></tr>");
-            foreach (var (name, value) in ActionItemRows)
-            {
-                html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(municipalActions)).Append("</td></tr>");
-            }
-        }
-
-        html.Append("</table><p>全市按时办理率：").Append(Percent(c.Municipality.OnTimeRate)).Append("</p>");
         html.Append("<h2>各部门按时办理率</h2><table><tr><th>部门</th><th>按时办理率</th><th></th></tr>");
         foreach (var d in c.Departments.Where(d => d.OnTimeRate is not null))
         {
@@ -136,6 +117,38 @@ public static class ReportDocuments
         return html.Append("</table></body></html>").ToString();
     }
 
+    private static void Municipality(StringBuilder html, ReportContent c)
+    {
+            html.Append("<h2>全市</h2><table><tr><th>审批推送认领</th><th>数量</th></tr>");
+            foreach (var (name, value) in ApprovalRows)
+            {
+                html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(c.Municipality.Approvals)).Append("</td></tr>");
+            }
+
+            html.Append("</table><table><tr><th>线索移交</th><th>数量</th></tr>");
+            foreach (var (name, value) in LeadRows)
+            {
+                html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(c.Municipality.Leads)).Append("</td></tr>");
+            }
+
+            html.Append("</table><table><tr><th>联合执法</th><th>数量</th></tr>");
+            foreach (var (name, value) in EnforcementRows)
+            {
+                html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(c.Municipality.Enforcement)).Append("</td></tr>");
+            }
+
+            if (c.Municipality.ActionItems is { } municipalActions)
+            {
+                html.Append("</table><table><tr><th>会商督办事项</th><th>数量</th></tr>");
+                foreach (var (name, value) in ActionItemRows)
+                {
+                    html.Append("<tr><td>").Append(E(name)).Append("</td><td>").Append(value(municipalActions)).Append("</td></tr>");
+                }
+            }
+
+            html.Append("</table><p>全市按时办理率：").Append(Percent(c.Municipality.OnTimeRate)).Append("</p>");
+    }
+
     private static string KindName(string kind) => kind switch
     {
         "approval" => "审批", "lead" => "线索", "task" => "检查任务", "plan" => "执法计划", "action-item" => "会商督办事项", _ => E(kind),
@@ -150,7 +163,7 @@ public static class ReportDocuments
     /// One sheet for the municipality and one per department. The same content gives the same bytes (so the stored
     /// workbook's SHA-256 is stable): relationship ids are numbered, not random, and every zip entry carries one fixed time.
     /// </summary>
-    public static byte[] Workbook(ReportContent c, string sha256)
+    public static byte[] Workbook(ReportContent c, string sha256, bool municipality = true)
     {
         ArgumentNullException.ThrowIfNull(c);
         using var stream = new MemoryStream();
@@ -164,8 +177,12 @@ public static class ReportDocuments
                 new object?[] { "period", c.Period }, new object?[] { "version", c.Version }, new object?[] { "partial", c.Partial ? "true" : "false" },
                 new object?[] { "asOf", c.AsOf.ToString("O", CultureInfo.InvariantCulture) }, new object?[] { "sha256", sha256 },
             };
-            AddSheet(workbook, sheets, "municipality", [
-                .. header, .. Figures(c.Municipality.Approvals, c.Municipality.Leads, c.Municipality.Enforcement, c.Municipality.OnTimeRate), .. ActionItemFigures(c.Municipality.ActionItems)]);
+            if (municipality)
+            {
+                AddSheet(workbook, sheets, "municipality", [
+                    .. header, .. Figures(c.Municipality.Approvals, c.Municipality.Leads, c.Municipality.Enforcement, c.Municipality.OnTimeRate), .. ActionItemFigures(c.Municipality.ActionItems)]);
+            }
+
             foreach (var d in c.Departments)
             {
                 var rows = new List<object?[]>(header) { new object?[] { "department", d.Department } };

@@ -12,7 +12,7 @@ using Microsoft.DurableTask.Client;
 namespace Integration.Functions.Reports;
 
 /// <summary>Coordination reports: ndrc asks for a period's report; every department and ndrc read it.</summary>
-public sealed class ReportFunctions(CoordinationReports reports, Microsoft.Extensions.Options.IOptions<ReportOptions> options)
+public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegistry registry, Microsoft.Extensions.Options.IOptions<ReportOptions> options)
 {
     /// <summary>
     /// Reports on the period just ended (<c>Reports:Schedule</c>, China time; <c>Reports:Period</c>), once: an occurrence
@@ -176,7 +176,7 @@ public sealed class ReportFunctions(CoordinationReports reports, Microsoft.Exten
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/coordination/{period}.html")] HttpRequest request, string period, CancellationToken cancellationToken)
     {
         var (report, problem, _) = await ResolveAsync(request, period, null, cancellationToken);
-        return report is null ? problem! : TypedResults.File(await reports.DocumentAsync(report, ReportDocument.Html, cancellationToken), "text/html; charset=utf-8");
+        return report is null ? problem! : TypedResults.File(await DocumentAsync(report, ReportDocument.Html, Caller.Of(request), cancellationToken), "text/html; charset=utf-8");
     }
 
     [Function("reports-coordination-xlsx")]
@@ -189,7 +189,7 @@ public sealed class ReportFunctions(CoordinationReports reports, Microsoft.Exten
         var (report, problem, _) = await ResolveAsync(request, period, null, cancellationToken);
         return report is null
             ? problem!
-            : TypedResults.File(await reports.DocumentAsync(report, ReportDocument.Workbook, cancellationToken), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
+            : TypedResults.File(await DocumentAsync(report, ReportDocument.Workbook, Caller.Of(request), cancellationToken), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
     }
 
     [Function("reports-coordination-get")]
@@ -201,10 +201,19 @@ public sealed class ReportFunctions(CoordinationReports reports, Microsoft.Exten
         [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken)
     {
         var (report, problem, running) = await ResolveAsync(request, period, client, cancellationToken);
-        return report is not null ? TypedResults.Ok(report.Body)
+        return report is not null ? TypedResults.Ok(Body(report, Caller.Of(request)))
             : running is not null ? TypedResults.Accepted(running.Location, running)
             : problem!;
     }
+
+    /// <summary>A department reads its own section; the coordinator and the operator the whole report (<see cref="ReportSections"/>).</summary>
+    private static JsonObject Body(StoredReport report, Caller caller) =>
+        ReportSections.ReadsWhole(caller.Principal) ? report.Body : ReportSections.Body(report, caller.Id);
+
+    private async Task<byte[]> DocumentAsync(StoredReport report, ReportDocument document, Caller caller, CancellationToken cancellationToken) =>
+        ReportSections.ReadsWhole(caller.Principal)
+            ? await reports.DocumentAsync(report, document, cancellationToken)
+            : ReportSections.Document(report, document, caller.Id, registry);
 
     /// <summary>
     /// The stored report the request names; else, with the engine, the run that is making it; else the problem: 403 for

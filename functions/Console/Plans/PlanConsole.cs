@@ -290,7 +290,8 @@ public static class PlanConsole
         string? notice, IReadOnlyList<ConsoleFieldError> errors, string? error, DrawVerification? verification, int status, CancellationToken ct)
     {
         var form = ConsoleEndpoints.FormFor(http);
-        if (!RecordId.IsValid(planId) || await plans.GetAsync(planId, ct) is not { } record || !PlanMachine.CanSee(record.State, caller.Id, caller.Principal.SeesEverything))
+        if (!RecordId.IsValid(planId) || await plans.GetAsync(planId, ct) is not { } record
+            || PlanReaders.Scope(record.State, caller.Id, caller.Principal.SeesEverything) is not { } s)
         {
             // Whether a plan the principal takes no part in exists is not the principal's to learn.
             return new RazorComponentResult<PlanPage>(new { Model = new PlanDetailModel(caller.Principal.DisplayName, form, null, null, [], $"没有可查看的计划 {TextRules.Echo(planId)}。") })
@@ -299,7 +300,7 @@ public static class PlanConsole
             };
         }
 
-        var s = record.State;
+        // A department sent only an assistance letter sees the letter and its task, as the API shows them (PlanReaders).
         var names = Names(registry);
         var draw = s.Draw;
         var participant = s.Input.Participants.Contains(caller.Id);

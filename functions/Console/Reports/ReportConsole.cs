@@ -122,7 +122,8 @@ public static class ReportConsole
 
     private static ReportView View(StoredReport report, CoordinationReportState state, Caller caller, PrincipalRegistry registry, WorkingDayCalendar calendar, DateTimeOffset now)
     {
-        var c = report.Content;
+        // A department reads its own section only, as the API answers it (ReportReaders): no other department's bar or name.
+        var c = ReportSections.ReadsWhole(caller.Principal) ? report.Content : ReportReaders.SectionOf(report.Content, caller.Id);
         var version = report.Version;
         string Name(string id) => registry.Find(id)?.DisplayName ?? id;
         var own = caller.Principal.SeesEverything ? null : c.Departments.FirstOrDefault(d => d.Department == caller.Id);
@@ -174,14 +175,23 @@ public static class ReportConsole
         var (report, refusal) = await ResolveAsync(http, period, reports, ct);
         return report is null
             ? refusal!
-            : TypedResults.File(await reports.DocumentAsync(report, ReportDocument.Workbook, ct), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
+            : TypedResults.File(await DocumentAsync(http, report, ReportDocument.Workbook, reports, ct), ReportDocuments.WorkbookType, $"coordination-{report.Content.Period}-v{report.Version.Version.ToString(CultureInfo.InvariantCulture)}.xlsx");
     }
 
     /// <summary>The printable page, as <c>GET /api/reports/coordination/{period}.html</c>.</summary>
     private static async Task<IResult> PrintableAsync(HttpContext http, string period, CoordinationReports reports, CancellationToken ct)
     {
         var (report, refusal) = await ResolveAsync(http, period, reports, ct);
-        return report is null ? refusal! : TypedResults.File(await reports.DocumentAsync(report, ReportDocument.Html, ct), "text/html; charset=utf-8");
+        return report is null ? refusal! : TypedResults.File(await DocumentAsync(http, report, ReportDocument.Html, reports, ct), "text/html; charset=utf-8");
+    }
+
+    /// <summary>The coordinator's and the operator's copy is the stored artefact; a department's is its own section (ReportSections).</summary>
+    private static async Task<byte[]> DocumentAsync(HttpContext http, StoredReport report, ReportDocument document, CoordinationReports reports, CancellationToken ct)
+    {
+        var caller = (await ConsoleEndpoints.SignedInAsync(http))!;
+        return ReportSections.ReadsWhole(caller.Principal)
+            ? await reports.DocumentAsync(report, document, ct)
+            : ReportSections.Document(report, document, caller.Id, http.RequestServices.GetRequiredService<PrincipalRegistry>());
     }
 
     private static async Task<(StoredReport? Report, IResult? Refusal)> ResolveAsync(HttpContext http, string period, CoordinationReports reports, CancellationToken ct)

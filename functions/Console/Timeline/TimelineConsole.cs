@@ -89,7 +89,7 @@ public static class TimelineConsole
             case LeadMachine.Kind:
                 return await services.GetRequiredService<LeadService>().GetAsync(id, ct) is { } lead ? LeadMachine.CanSee(lead.State, caller.Id, principal.SeesEverything) : null;
             case PlanMachine.Kind:
-                return await services.GetRequiredService<PlanService>().GetAsync(id, ct) is { } plan ? PlanMachine.CanSee(plan.State, caller.Id, principal.SeesEverything) : null;
+                return await services.GetRequiredService<PlanService>().GetAsync(id, ct) is { } plan ? PlanReaders.IsParty(plan.State, caller.Id, principal.SeesEverything) : null;
             default:
                 // Reports are read by every member department and by those who see everything (ReportFunctions).
                 return await services.GetRequiredService<RecordStore>().GetAsync<CoordinationReportState>(CoordinationReports.Key(id), ct) is null

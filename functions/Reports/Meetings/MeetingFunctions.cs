@@ -66,7 +66,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
         var acknowledged = await meetings.AcknowledgedAgendaAsync(period, cancellationToken);
         if (await meetings.GetAsync(period, cancellationToken) is { } record)
         {
-            return TypedResults.Ok(MeetingViews.For(record.State, acknowledged, meetings.Calendar, meetings.Now, await meetings.HistoryAsync(period, cancellationToken)));
+            return await ViewAsync(record.State, acknowledged, caller, cancellationToken);
         }
 
         // Before anyone acted on it, the meeting of a reported period is there to gather its agenda.
@@ -151,7 +151,24 @@ public sealed class MeetingFunctions(MeetingService meetings)
         }
 
         var acknowledged = record.State.Period is { } period ? await meetings.AcknowledgedAgendaAsync(period, cancellationToken) : [];
-        return TypedResults.Ok(MeetingViews.For(record.State, acknowledged, meetings.Calendar, meetings.Now, await meetings.HistoryAsync(meetingId, cancellationToken)));
+        return await ViewAsync(record.State, acknowledged, caller, cancellationToken);
+    }
+
+    /// <summary>
+    /// The meeting as the caller may read it (<see cref="MeetingReaders"/>): a department its own action items, an extra
+    /// meeting only its requester, its owners and, once scheduled, the departments invited; the history only those who see everything.
+    /// </summary>
+    private async Task<Results<Ok<MeetingView>, ProblemHttpResult>> ViewAsync(
+        MeetingState state, IReadOnlyList<AgendaItem> acknowledged, Caller caller, CancellationToken cancellationToken)
+    {
+        var seesEverything = caller.Principal.SeesEverything;
+        if (MeetingReaders.Scope(state, caller.Id, seesEverything, caller.Principal.Has(PrincipalRole.Department)) is not { } scoped)
+        {
+            return Problems.Forbidden($"Meeting {state.MeetingId} was asked for by another department; '{caller.Id}' neither asked for it nor owns one of its action items.");
+        }
+
+        var history = MeetingReaders.ReadsHistory(seesEverything) ? await meetings.HistoryAsync(state.MeetingId, cancellationToken) : null;
+        return TypedResults.Ok(MeetingViews.For(scoped, acknowledged, meetings.Calendar, meetings.Now, history));
     }
 
     [Function("meetings-actions-list")]
@@ -217,7 +234,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
 
         if (item.Owner != caller.Id)
         {
-            return Problems.Forbidden($"Action item {actionId} is {item.Owner}'s to close; '{caller.Id}' may not.");
+            return Problems.Forbidden($"Action item {actionId} is its owner department's to close; '{caller.Id}' may not.");
         }
 
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
@@ -269,7 +286,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
         var acknowledged = await meetings.AcknowledgedAgendaAsync(period, cancellationToken);
         var outcome = await meetings.ActAsync(
             period, caller.Id, (s, now, calendar) => command(s, caller, body, acknowledged, now, calendar), MeetingMachine.ForPeriod(period), cancellationToken);
-        return Answer(outcome, acknowledged);
+        return Answer(outcome, acknowledged, caller);
     }
 
     private async Task<Results<Ok<MeetingView>, ProblemHttpResult>> MeetingAsync(HttpRequest request, string meetingId, Command command, CancellationToken cancellationToken)
@@ -285,6 +302,12 @@ public sealed class MeetingFunctions(MeetingService meetings)
             return Problems.NoSuch("meeting", meetingId);
         }
 
+        // Whoever may not read the meeting is refused before its body is read.
+        if (MeetingReaders.Scope(current.State, caller.Id, caller.Principal.SeesEverything, caller.Principal.Has(PrincipalRole.Department)) is null)
+        {
+            return Problems.Forbidden($"Meeting {meetingId} was asked for by another department; '{caller.Id}' takes no part in it.");
+        }
+
         var (body, invalid) = await RequestBody.ReadAsync(request, cancellationToken);
         if (invalid is not null)
         {
@@ -293,14 +316,15 @@ public sealed class MeetingFunctions(MeetingService meetings)
 
         var acknowledged = current.State.Period is { } period ? await meetings.AcknowledgedAgendaAsync(period, cancellationToken) : [];
         var outcome = await meetings.ActAsync(meetingId, caller.Id, (s, now, calendar) => command(s, caller, body, acknowledged, now, calendar), null, cancellationToken);
-        return Answer(outcome, acknowledged);
+        return Answer(outcome, acknowledged, caller);
     }
 
-    private Results<Ok<MeetingView>, ProblemHttpResult> Answer(MeetingOutcome outcome, IReadOnlyList<AgendaItem> acknowledged) =>
+    private Results<Ok<MeetingView>, ProblemHttpResult> Answer(MeetingOutcome outcome, IReadOnlyList<AgendaItem> acknowledged, Caller caller) =>
         outcome.Rejection is { } rejection
             ? Problem(rejection, outcome.Record?.State)
             : outcome.Record is { } record
-                ? TypedResults.Ok(MeetingViews.For(record.State, acknowledged, meetings.Calendar, meetings.Now))
+                && MeetingReaders.Scope(record.State, caller.Id, caller.Principal.SeesEverything, caller.Principal.Has(PrincipalRole.Department)) is { } scoped
+                ? TypedResults.Ok(MeetingViews.For(scoped, acknowledged, meetings.Calendar, meetings.Now))
                 : Problems.NotFound("There is no such meeting.");
 
     /// <summary>Meetings concern the member departments and the coordinator; systems take no part.</summary>

@@ -36,13 +36,22 @@ public static partial class LeadInputs
 
     private static readonly JsonSerializerOptions StoredForm = new(JsonSerializerDefaults.Web);
 
-    public static LeadSubmission? Submission(JsonElement body, FieldErrors errors, DateTimeOffset now, IReadOnlyCollection<string> industries)
+    /// <summary>
+    /// A lead's body as intake reads it. <paramref name="fromFinding"/> is set only when the platform itself makes the
+    /// lead of an enforcement finding: any other submitter may not choose an id of the shape reserved for those.
+    /// </summary>
+    public static LeadSubmission? Submission(JsonElement body, FieldErrors errors, DateTimeOffset now, IReadOnlyCollection<string> industries, bool fromFinding = false)
     {
         var f = new JsonFields(body, errors);
         var leadId = f.String("leadId", maxLength: RecordId.MaxLength);
         if (leadId is not null && !RecordId.IsValid(leadId))
         {
             f.Add("leadId", $"{TextRules.Echo(leadId)} {RecordId.Rule}.");
+            leadId = null;
+        }
+        else if (leadId is not null && !fromFinding && LeadIds.IsReservedForFindings(leadId))
+        {
+            f.Add("leadId", $"{TextRules.Echo(leadId)}: an id {LeadIds.ReservedRule}; choose another.");
             leadId = null;
         }
 

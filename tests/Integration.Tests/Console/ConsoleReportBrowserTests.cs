@@ -42,6 +42,7 @@ public sealed class ConsoleReportBrowserTests
         // The chart says each rate in text; housing's row is marked as its own.
         await Assertions.Expect(page.Locator("tr[data-own=true] th")).ToHaveTextAsync("威海市住房和城乡建设局（本部门）");
         await Assertions.Expect(page.Locator("tr[data-own=true] td").First).ToHaveTextAsync("无应办事项");
+        await Assertions.Expect(page.Locator("[aria-labelledby=chart-title] tbody tr:not([data-own])")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[data-ack=open] .countdown")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^剩余 \\d+ 个工作日$"), new() { Timeout = 30_000 });
         await ConsoleBrowser.AssertAccessibleAsync(page);
         await ConsoleBrowser.ScreenshotsAsync(page, "reports");

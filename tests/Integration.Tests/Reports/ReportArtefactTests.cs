@@ -142,8 +142,9 @@ public sealed class ReportArtefactsInPlaceTests : IDisposable
         var artefacts = report.GetProperty("artefacts");
         Assert.Equal(report.GetProperty("sha256").GetString(), artefacts.GetProperty("json").GetString());
 
-        var page = await platform.ClientFor("housing").GetByteArrayAsync("/api/reports/coordination/2026Q1.html", Ct);
-        var workbook = await platform.ClientFor("housing").GetByteArrayAsync("/api/reports/coordination/2026Q1.xlsx", Ct);
+        // The coordinator's copy is the stored artefact; a department's is its own section, rendered on request.
+        var page = await platform.ClientFor("ndrc").GetByteArrayAsync("/api/reports/coordination/2026Q1.html", Ct);
+        var workbook = await platform.ClientFor("ndrc").GetByteArrayAsync("/api/reports/coordination/2026Q1.xlsx", Ct);
         Assert.Equal(artefacts.GetProperty("html").GetString(), Artefacts.Sha256(page));
         Assert.Equal(artefacts.GetProperty("xlsx").GetString(), Artefacts.Sha256(workbook));
         var files = new FileArtefactStore(Path.Combine(platform.DataPath, "artefacts"));
@@ -178,7 +179,7 @@ public sealed class ReportArtefactsInPlaceTests : IDisposable
         page[^3] ^= 0x20;
         await File.WriteAllBytesAsync(files.PathOf(html), page, Ct);
 
-        var problem = await (await observed.ClientFor("housing").GetAsync("/api/reports/coordination/2026Q1.html", Ct)).ReadProblemAsync(HttpStatusCode.InternalServerError);
+        var problem = await (await observed.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1.html", Ct)).ReadProblemAsync(HttpStatusCode.InternalServerError);
         Assert.Equal(ArtefactCorruptProblem.Type, problem.GetProperty("type").GetString());
         Assert.Equal("artefact-corrupt", problem.GetProperty("code").GetString());
         Assert.Equal("2026Q1", problem.GetProperty("period").GetString());

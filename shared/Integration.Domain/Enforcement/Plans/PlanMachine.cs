@@ -386,6 +386,13 @@ public static class PlanMachine
             return Invalid(errors);
         }
 
+        var replaced = task.Officers.First(o => o.OfficerId == input.OfficerId);
+        if (replaced.Department != caller)
+        {
+            // Known only once the body names the officer: a department answers for its own officers' conflicts, not another's.
+            return Forbidden($"Officer {input.OfficerId} of task {taskId} belongs to {replaced.Department}; '{caller}' reports recusals of its own officers only.");
+        }
+
         var draw = state.Draw!;
         var record = draw.Record!;
         var (redraw, problem) = DrawEngine.Redraw(record, task.TargetId, input.OfficerId);
@@ -394,7 +401,6 @@ public static class PlanMachine
             return new PlanRejection(PlanRejectionKind.Conflict, $"{problem} Nothing was changed; the task's department may report the task as an exception instead.", Stage: PlanNames.Of(state.Stage));
         }
 
-        var replaced = task.Officers.First(o => o.OfficerId == input.OfficerId);
         var replacement = new TaskOfficer(draw.RequireRoster().Officers.First(o => o.OfficerId == redraw.Officer).Department, redraw.Officer);
         var updated = task with
         {

@@ -133,7 +133,11 @@ public sealed class MeetingApiTests : IDisposable
         Assert.Equal(["2026Q1-A001"], await ListAsync("housing", "status=closed"));
         Assert.Empty(await ListAsync("housing", "status=open"));
 
-        var meeting = await (await platform.ClientFor("police").GetAsync("/api/reports/coordination/2026Q1/meeting", Cancellation)).ReadJsonAsync();
+        // The history names every owner's items: the coordinator reads it, a department its own items only.
+        var own = await (await platform.ClientFor("police").GetAsync("/api/reports/coordination/2026Q1/meeting", Cancellation)).ReadJsonAsync();
+        Assert.Equal(JsonValueKind.Null, own.GetProperty("history").ValueKind);
+        Assert.All(own.GetProperty("actionItems").EnumerateArray(), a => Assert.Equal("police", a.GetProperty("owner").GetString()));
+        var meeting = await (await platform.ClientFor("ndrc").GetAsync("/api/reports/coordination/2026Q1/meeting", Cancellation)).ReadJsonAsync();
         Assert.Contains(meeting.GetProperty("history").EnumerateArray(), e => e.GetProperty("action").GetString() == "meeting.action-overdue");
         await (await platform.ClientFor("trading-center").GetAsync("/api/reports/coordination/2026Q1/meeting", Cancellation)).ReadProblemAsync(HttpStatusCode.Forbidden);
     }
@@ -189,7 +193,7 @@ public sealed class MeetingApiTests : IDisposable
         Assert.Equal((0, 0, 0, 0), Counts(q1.GetProperty("municipality").GetProperty("actionItems")));
 
         // The printable page and the workbook show the same counts and the late item, in Chinese on the page.
-        var html = await platform.ClientFor("housing").GetStringAsync("/api/reports/coordination/2026Q2.html", Cancellation);
+        var html = await platform.ClientFor("ndrc").GetStringAsync("/api/reports/coordination/2026Q2.html", Cancellation);
         Assert.Contains("<th>会商督办事项</th><th>数量</th></tr><tr><td>open 未办结</td><td>2</td></tr><tr><td>closed 已办结</td><td>2</td></tr>"
             + "<tr><td>closedOnTime 按时办结</td><td>1</td></tr><tr><td>overdue 超期未办结</td><td>1</td></tr>", html, StringComparison.Ordinal);
         Assert.Contains("<h2>各部门会商督办事项</h2>", html, StringComparison.Ordinal);
@@ -255,7 +259,9 @@ public sealed class MeetingApiTests : IDisposable
         Assert.Equal($"{second}-A001", held.GetProperty("actionItems")[0].GetProperty("id").GetString());
         Assert.Equal([$"{second}-A001"], await ListAsync("transport", ""));
 
-        Assert.Equal("declined", (await (await platform.ClientFor("police").GetAsync($"/api/meetings/{first}", Cancellation)).ReadJsonAsync()).GetProperty("status").GetString());
+        // A request is its requester's and the coordinator's to read; another department learns nothing of it.
+        Assert.Equal("declined", (await (await platform.ClientFor("ndrc").GetAsync($"/api/meetings/{first}", Cancellation)).ReadJsonAsync()).GetProperty("status").GetString());
+        await (await platform.ClientFor("police").GetAsync($"/api/meetings/{first}", Cancellation)).ReadProblemAsync(HttpStatusCode.Forbidden);
         await (await platform.ClientFor("trading-center").GetAsync($"/api/meetings/{first}", Cancellation)).ReadProblemAsync(HttpStatusCode.Forbidden);
         await (await platform.ClientFor("ndrc").GetAsync("/api/meetings/EM-nothing", Cancellation)).ReadProblemAsync(HttpStatusCode.NotFound);
         await (await platform.PostAsync("ndrc", "/api/meetings/EM-nothing/schedule", new JsonObject())).ReadProblemAsync(HttpStatusCode.NotFound);
