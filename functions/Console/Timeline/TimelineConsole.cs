@@ -64,7 +64,13 @@ public static class TimelineConsole
         var key = new RecordKey(kind, id);
         var history = await records.HistoryAsync(key, ct);
         var check = AuditChain.Verify(key.PartitionKey, history);
-        var entries = history
+        // A report's history holds every department's acknowledgement and agenda items: a department that does not see
+        // everything reads only the entries it made itself, as it reads only its own section (the chain is still
+        // verified over the whole history).
+        var shown = kind == CoordinationReports.Kind && !caller.Principal.SeesEverything
+            ? history.Where(e => e.Principal == caller.Id)
+            : history;
+        var entries = shown
             .Select(e => new TimelineEntry(
                 e.Sequence,
                 ChinaTime.ToChina(e.At).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
@@ -91,7 +97,7 @@ public static class TimelineConsole
             case PlanMachine.Kind:
                 return await services.GetRequiredService<PlanService>().GetAsync(id, ct) is { } plan ? PlanReaders.IsParty(plan.State, caller.Id, principal.SeesEverything) : null;
             default:
-                // Reports are read by every member department and by those who see everything (ReportFunctions).
+                // Reports are read by every member department (its own entries only, above) and by those who see everything.
                 return await services.GetRequiredService<RecordStore>().GetAsync<CoordinationReportState>(CoordinationReports.Key(id), ct) is null
                     ? null
                     : principal.Has(PrincipalRole.Department) || principal.SeesEverything;

@@ -45,6 +45,36 @@ public sealed class ConsoleTimelineBrowserTests
         await Assertions.Expect(entries).ToHaveCountAsync(history.GetProperty("entries").GetArrayLength());
     }
 
+    /// <summary>A report's history carries every department's acknowledgement; a department reads only its own entries.</summary>
+    [Fact]
+    public async Task A_department_reads_only_its_own_entries_of_a_reports_timeline()
+    {
+        await using var app = await BuiltFunctionApp.StartAsync(new Dictionary<string, string> { ["Durable:Engine"] = "Off" }, Ct);
+        using (var ndrc = app.Client("dev-ndrc"))
+        {
+            Assert.Equal(HttpStatusCode.Created, (await ndrc.PostAsJsonAsync("/api/reports/coordination", new { period = "2026Q1" }, Ct)).StatusCode);
+        }
+
+        foreach (var department in new[] { "housing", "water" })
+        {
+            using var client = app.Client("dev-" + department);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/reports/coordination/2026Q1/ack", null, Ct)).StatusCode);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await ConsoleBrowser.LaunchAsync(playwright);
+        var page = await ConsoleBrowser.SignedInAsync(browser, app, "housing");
+        await page.GotoAsync("/console/records/coordination-report/2026Q1");
+        var entries = page.Locator("ol.timeline > li");
+        await Assertions.Expect(entries).ToHaveCountAsync(1);
+        await Assertions.Expect(entries.First).ToContainTextAsync("（housing）");
+        await Assertions.Expect(page.Locator("[data-verify]")).ToHaveAttributeAsync("data-verify", "valid");
+
+        var coordinator = await ConsoleBrowser.SignedInAsync(browser, app, "ndrc");
+        await coordinator.GotoAsync("/console/records/coordination-report/2026Q1");
+        await Assertions.Expect(coordinator.Locator("ol.timeline > li", new() { HasTextString = "（water）" })).ToHaveCountAsync(1);
+    }
+
     [Fact]
     public async Task A_history_entry_changed_in_storage_shows_the_badge_failed_from_that_entry_on()
     {
