@@ -1,5 +1,5 @@
-using Integration.Domain.Identity;
 using Integration.Functions.Approvals;
+using Integration.Domain.Identity;
 using Integration.Functions.Enforcement;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Leads;
