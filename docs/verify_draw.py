@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
-"""Verifies a DRAW-v1 record (docs/draw.md): python3 verify_draw.py record.json  -> prints valid / invalid: why."""
-import hashlib, hmac, json, sys
+"""Verifies a DRAW-v1 record (docs/draw.md) -> prints valid / invalid: why.
+
+python3 verify_draw.py SOURCE, where SOURCE is a file, - (standard input) or an http(s) URL holding either the draw
+record (GET /api/enforcement/plans/{planId}/draw) or the public record of a plan (GET /api/public/enforcement/{planId}),
+whose "draw" is the record.
+"""
+import hashlib, hmac, json, sys, urllib.request
 from decimal import Decimal
 
 def sha(text): return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -61,7 +66,34 @@ def check(r):
         gone[t].append(x["replaced"]); now[t][now[t].index(x["replaced"])] = x["officer"]
     return None
 
+def record_of(served):
+    # The public record carries the draw record under "draw", for the same plan.
+    if isinstance(served, dict) and "algorithm" not in served and "draw" in served:
+        draw = served["draw"]
+        if draw is None: return None, "the plan has not been drawn yet"
+        if draw.get("planId") != served.get("planId"): return None, "the draw record names another plan"
+        return draw, None
+    return served, None
+
+def verify(served):
+    r, problem = record_of(served)
+    if problem: return problem
+    if not isinstance(r, dict): return "not a draw record"
+    if "seed" not in r or "selected" not in r: return "the plan has not been drawn yet (no seed or selection)"
+    try:
+        return check(r)
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as e:
+        # A record missing a field or holding the wrong kind of value is invalid, not a crash.
+        return f"malformed record ({type(e).__name__}: {e})"
+
+def read(source):
+    if source == "-": return json.load(sys.stdin)
+    if source.startswith(("http://", "https://")):
+        with urllib.request.urlopen(source, timeout=60) as answer: return json.load(answer)
+    with open(source, encoding="utf-8") as f: return json.load(f)
+
 if __name__ == "__main__":
-    with open(sys.argv[1], encoding="utf-8") as f: problem = check(json.load(f))
+    if len(sys.argv) != 2: sys.exit("usage: verify_draw.py record.json | - | https://…/api/public/enforcement/{planId}")
+    problem = verify(read(sys.argv[1]))
     print("invalid: " + problem if problem else "valid")
     sys.exit(1 if problem else 0)

@@ -43,7 +43,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(li
 
 builder.AddApp();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(openApi => openApi.AddOperationTransformer<RequestBodyTransformer>());
 builder.Services.AddLocalFunctionHost(FunctionIndex.ForApp);
 
 // The web console for people (/console): served by this host only, not a function (docs/architecture.md, "Console").

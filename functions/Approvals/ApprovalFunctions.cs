@@ -7,6 +7,7 @@ using Integration.Functions.Approvals.Pull;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Integration.Functions.Platform.Records;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
@@ -28,6 +29,7 @@ public sealed class ApprovalFunctions(
     public static IReadOnlyList<TopicDefinition> Topics(PrincipalRegistry registry) => ApprovalMessages.Topics(registry);
 
     [Function("approvals-push")]
+    [JsonBody(ApprovalBodies.Push)]
     [Authorize(Policy = RoleNames.System)]
     [Tags("Approvals")]
     [EndpointSummary("The approval system pushes a version of an approval (idempotent by approvalId and version)")]
@@ -148,6 +150,7 @@ public sealed class ApprovalFunctions(
     }
 
     [Function("approvals-claim")]
+    [NoBody]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Approvals")]
     [EndpointSummary("A department routed the approval claims its part (谁监管、谁认领)")]
@@ -164,6 +167,7 @@ public sealed class ApprovalFunctions(
     }
 
     [Function("approvals-decline")]
+    [JsonBody(ApprovalBodies.Decline)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Approvals")]
     [EndpointSummary("A department routed the approval declines it with a reason; it goes back to the coordinator")]
@@ -193,6 +197,7 @@ public sealed class ApprovalFunctions(
     }
 
     [Function("approvals-assign")]
+    [JsonBody(ApprovalBodies.Assign)]
     [Authorize(Policy = RoleNames.Coordinator)]
     [Tags("Approvals")]
     [EndpointSummary("The coordinator routes the approval to a department by hand")]

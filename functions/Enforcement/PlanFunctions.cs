@@ -9,6 +9,7 @@ using Integration.Domain.Kernel;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Integration.Functions.Platform.Records;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
@@ -34,6 +35,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
     }
 
     [Function("plan-create")]
+    [JsonBody(PlanBodies.Plan)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("Start a joint-enforcement plan; the participants are asked to confirm it")]
@@ -62,6 +64,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
     }
 
     [Function("plan-amend")]
+    [JsonBody(PlanBodies.Plan)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("The initiator amends a plan (after an objection); consultation starts again")]
@@ -76,6 +79,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
         }, cancellationToken);
 
     [Function("plan-confirm")]
+    [NoBody]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("A participant confirms the plan (会商)")]
@@ -85,6 +89,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
         ActAsync(planId, request, client, readBody: false, (s, c, _, now, _, p) => PlanMachine.Confirm(s, c.Id, now, p.Rules), cancellationToken);
 
     [Function("plan-object")]
+    [JsonBody(PlanBodies.Reason)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("A participant objects to the plan with a reason; it returns to the initiator")]
@@ -94,6 +99,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
         ActAsync(planId, request, client, readBody: true, (s, c, body, now, _, p) => PlanMachine.Object(s, c.Id, body, now, p.Rules), cancellationToken);
 
     [Function("plan-approve")]
+    [NoBody]
     [Authorize(Policy = RoleNames.Coordinator)]
     [Tags("Enforcement")]
     [EndpointSummary("The coordinator approves a confirmed plan; the roster is frozen and the commitments open")]
@@ -111,6 +117,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
     }
 
     [Function("plan-draw-restart")]
+    [NoBody]
     [Authorize(Policy = RoleNames.Coordinator)]
     [Tags("Enforcement")]
     [EndpointSummary("The coordinator restarts the draw's commitments (a missed reveal, a failed draw); the roster is frozen again")]
@@ -128,6 +135,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
     }
 
     [Function("plan-draw-commit")]
+    [JsonBody(PlanBodies.Commit)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("A participant commits to its secret nonce: { commitment } = SHA-256 hex of the nonce")]
@@ -137,6 +145,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
         ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) => PlanMachine.Commit(s, c.Id, body, now, calendar, p.Rules), cancellationToken);
 
     [Function("plan-draw-reveal")]
+    [JsonBody(PlanBodies.Reveal)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("A participant reveals its nonce; the last reveal draws and dispatches the tasks")]
@@ -146,6 +155,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
         ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) => PlanMachine.Reveal(s, c.Id, body, now, calendar, p.Rules), cancellationToken);
 
     [Function("plan-task-result")]
+    [JsonBody(PlanBodies.Result)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("A department of the task's officers enters its result")]
@@ -155,6 +165,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
         ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, p) => PlanMachine.Result(s, c.Id, taskId, body, p.IsDepartment, now, calendar, p.Rules), cancellationToken);
 
     [Function("plan-task-recusal")]
+    [JsonBody(PlanBodies.Recusal)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("A department of the task reports an officer stepping aside (回避) after the draw: { officerId, reason }; the replacement is re-drawn from the seed")]
@@ -164,6 +175,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
         ActAsync(planId, request, client, readBody: true, (s, c, body, now, _, _) => PlanMachine.Recuse(s, c.Id, taskId, body, now), cancellationToken);
 
     [Function("plan-task-exception")]
+    [JsonBody(PlanBodies.Reason)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("A department of the task or the lead department reports that the task cannot go on (target unreachable): { reason }")]
@@ -173,6 +185,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
         ActAsync(planId, request, client, readBody: true, (s, c, body, now, _, p) => PlanMachine.ReportException(s, c.Id, taskId, body, now, p.Rules), cancellationToken);
 
     [Function("plan-suspend")]
+    [JsonBody(PlanBodies.Reason)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("The coordinator or the lead department suspends the plan: { reason }; its clocks stand still until it is resumed")]
@@ -183,6 +196,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
             PlanMachine.Suspend(s, c.Id, c.Principal.Has(PrincipalRole.Coordinator), body, now, calendar, p.Rules), cancellationToken);
 
     [Function("plan-resume")]
+    [NoBody]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("The coordinator or the lead department resumes a suspended plan; every paused clock gets back the working days it had left")]
@@ -193,6 +207,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
             PlanMachine.Resume(s, c.Id, c.Principal.Has(PrincipalRole.Coordinator), now, calendar, p.Rules), cancellationToken);
 
     [Function("plan-finding-lead")]
+    [JsonBody(PlanBodies.FindingLead)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("ndrc or the department that entered it turns a bid-rigging or fraud finding into a lead for the lead relay (one lead per finding)")]
@@ -235,6 +250,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
     }
 
     [Function("plan-assistance-answer")]
+    [JsonBody(PlanBodies.AssistanceAnswer)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("The department asked for assistance (协助办理函) answers: { accepted, reply }")]
@@ -244,6 +260,7 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
         ActAsync(planId, request, client, readBody: true, (s, c, body, now, calendar, _) => PlanMachine.AnswerAssistance(s, c.Id, letterId, body, now, calendar), cancellationToken);
 
     [Function("plan-publish")]
+    [NoBody]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("The lead department publishes the results; the plan closes with a summary per department")]

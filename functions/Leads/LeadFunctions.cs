@@ -7,6 +7,7 @@ using Integration.Domain.Leads;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Integration.Functions.Platform.Records;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
@@ -36,6 +37,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
     }
 
     [Function("lead-submit")]
+    [JsonBody(LeadBodies.Submit)]
     [Authorize]
     [Tags("Leads")]
     [EndpointSummary("Submit a lead (trading centre); it is relayed at once")]
@@ -67,6 +69,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
     }
 
     [Function("lead-receipt")]
+    [JsonBody(LeadBodies.Receipt)]
     [Authorize]
     [Tags("Leads")]
     [EndpointSummary("Sign the transfer receipt, listing the materials received")]
@@ -75,6 +78,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
         ActAsync(leadId, request, Caller.Of(request), leads, (s, c, body, now, calendar, l) => LeadMachine.Receipt(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
 
     [Function("lead-return")]
+    [JsonBody(LeadBodies.Return)]
     [Authorize]
     [Tags("Leads")]
     [EndpointSummary("Return a lead the department is not competent for, with reasons")]
@@ -83,6 +87,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
         ActAsync(leadId, request, Caller.Of(request), leads, (s, c, body, now, calendar, l) => LeadMachine.Return(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
 
     [Function("lead-completion")]
+    [JsonBody(LeadBodies.Completion)]
     [Authorize]
     [Tags("Leads")]
     [EndpointSummary("Report that handling has ended; the feedback clock starts")]
@@ -91,6 +96,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
         ActAsync(leadId, request, Caller.Of(request), leads, (s, c, body, now, calendar, l) => LeadMachine.Complete(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
 
     [Function("lead-result")]
+    [JsonBody(LeadBodies.Result)]
     [Authorize]
     [Tags("Leads")]
     [EndpointSummary("Report the result; the trading centre receives it as feedback")]
@@ -99,6 +105,7 @@ public sealed class LeadFunctions(LeadService leads, IProjectSupervision supervi
         ActAsync(leadId, request, Caller.Of(request), leads, (s, c, body, now, calendar, l) => LeadMachine.Result(s, c.Id, body, now, calendar, l.Rules), cancellationToken);
 
     [Function("lead-route")]
+    [JsonBody(LeadBodies.Route)]
     [Authorize]
     [Tags("Leads")]
     [EndpointSummary("Route a lead to a department (coordinator)")]

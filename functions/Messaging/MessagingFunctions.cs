@@ -2,6 +2,7 @@ using System.Text.Json;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 
@@ -36,6 +37,7 @@ public sealed class MessagingFunctions(SubscriptionInbox inbox)
         JsonElement Body);
 
     [Function("subscription-receive")]
+    [NoBody]
     [Authorize]
     [Tags("Messaging")]
     [EndpointSummary("Receive the next message of the caller's own subscription under a peek-lock (204 when empty; an operator peeks any subscription without a lock)")]
@@ -53,6 +55,7 @@ public sealed class MessagingFunctions(SubscriptionInbox inbox)
         ToHttp(await inbox.CompleteAsync(Caller.Of(request).Principal, topic, subscription, messageId, lockToken, cancellationToken));
 
     [Function("subscription-abandon")]
+    [NoBody]
     [Authorize]
     [Tags("Messaging")]
     [EndpointSummary("Abandon a received message: it is delivered again, its delivery count kept")]

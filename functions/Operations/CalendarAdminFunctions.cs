@@ -2,6 +2,7 @@ using Integration.Domain.Calendar;
 using Integration.Functions.Calendar;
 using Integration.Functions.Identity;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Integration.Functions.Platform.Records;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
@@ -14,6 +15,7 @@ public sealed class CalendarAdminFunctions(CalendarSource calendar, WorkingDayDe
     public sealed record ReloadResponse(IReadOnlyList<int> CoveredYears, int DeadlinesRecounted);
 
     [Function("admin-calendar-reload")]
+    [NoBody]
     [Authorize(Policy = RoleNames.Admin)]
     [Tags("Operations")]
     [EndpointSummary("Reload the calendar data file and recount provisional deadlines")]

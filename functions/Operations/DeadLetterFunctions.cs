@@ -3,6 +3,7 @@ using System.Text.Json;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 
@@ -38,6 +39,7 @@ public sealed class DeadLetterFunctions(TopicAdministration admin)
     }
 
     [Function("admin-dead-letter-resubmit")]
+    [NoBody]
     [Authorize(Policy = RoleNames.Admin)]
     [Tags("Operations")]
     [EndpointSummary("Put a dead-lettered message back on its subscription")]

@@ -3,6 +3,7 @@ using Integration.Domain.Kernel;
 using Integration.Functions.Identity;
 using Integration.Functions.Operations.Probe;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Integration.Functions.Platform.Orchestrations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
@@ -38,6 +39,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
     }
 
     [Function("admin-orchestration-probe")]
+    [JsonBody(OperationBodies.Probe)]
     [Authorize(Policy = RoleNames.Admin)]
     [Tags("Operations")]
     [EndpointSummary("Start a platform-probe orchestration")]
@@ -94,6 +96,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
     }
 
     [Function("admin-orchestration-terminate")]
+    [JsonBody(OperationBodies.Terminate)]
     [Authorize(Policy = RoleNames.Admin)]
     [Tags("Operations")]
     [EndpointSummary("Terminate a running orchestration instance")]
@@ -127,6 +130,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
     }
 
     [Function("admin-orchestration-event")]
+    [JsonBody(OperationBodies.Event)]
     [Authorize(Policy = RoleNames.Admin)]
     [Tags("Operations")]
     [EndpointSummary("Raise an external event (JSON body as its payload)")]

@@ -1,5 +1,6 @@
 using Integration.Functions.Identity;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Integration.Functions.Platform.Records;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
@@ -20,6 +21,7 @@ public sealed class StuckDeadlineFunctions(StuckDeadlines stuck)
         TypedResults.Ok(await stuck.ListAsync(MaxListed, cancellationToken));
 
     [Function("admin-stuck-deadline-retry")]
+    [NoBody]
     [Authorize(Policy = RoleNames.Admin)]
     [Tags("Operations")]
     [EndpointSummary("Make a stuck deadline due again, with a fresh count of attempts")]

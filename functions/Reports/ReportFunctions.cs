@@ -5,6 +5,7 @@ using Integration.Domain.Kernel;
 using Integration.Domain.Reports;
 using Integration.Functions.Identity;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -40,6 +41,7 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
     private const string TimerPrincipal = "system:reports-timer";
 
     [Function("reports-coordination-request")]
+    [JsonBody(ReportBodies.Request)]
     [Authorize(Policy = RoleNames.Coordinator)]
     [Tags("Reports")]
     [EndpointSummary("Ask for a period's coordination report (ndrc); the existing one unless regenerate is true. 202 while its orchestration runs")]
@@ -99,6 +101,7 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
     public sealed record AcknowledgementResponse(string Period, string Outcome, ReportAcknowledgement Acknowledgement);
 
     [Function("reports-coordination-ack")]
+    [JsonBody(ReportBodies.Ack)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Reports")]
     [EndpointSummary("A department acknowledges a period's report (the latest version, or version), with agenda items for the meeting")]

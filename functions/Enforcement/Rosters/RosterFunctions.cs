@@ -3,6 +3,7 @@ using Integration.Domain.Kernel;
 using Integration.Domain.Routing;
 using Integration.Functions.Identity;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 
@@ -12,6 +13,7 @@ namespace Integration.Functions.Enforcement.Rosters;
 public sealed class RosterFunctions(EnforcementRosters rosters, PrincipalRegistry registry, ResponsibilityList responsibilities)
 {
     [Function("enforcement-officers-put")]
+    [JsonBody(RosterBodies.Officers)]
     [Authorize]
     [Tags("Enforcement")]
     [EndpointSummary("Replace a department's whole officer list (the department or admin)")]
@@ -66,6 +68,7 @@ public sealed class RosterFunctions(EnforcementRosters rosters, PrincipalRegistr
     }
 
     [Function("enforcement-targets-put")]
+    [JsonBody(RosterBodies.Targets)]
     [Authorize(Policy = RoleNames.Coordinator)]
     [Tags("Enforcement")]
     [EndpointSummary("Replace the whole imported target list (ndrc or admin)")]

@@ -6,6 +6,7 @@ using Integration.Domain.Reports;
 using Integration.Domain.Reports.Meetings;
 using Integration.Functions.Identity;
 using Integration.Functions.Platform;
+using Integration.Functions.Platform.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Azure.Functions.Worker;
 
@@ -22,6 +23,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
     private delegate MeetingDecision Command(MeetingState state, Caller caller, JsonElement body, IReadOnlyList<AgendaItem> acknowledged, DateTimeOffset now, WorkingDayCalendar calendar);
 
     [Function("reports-coordination-agenda")]
+    [JsonBody(MeetingBodies.Agenda)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Meetings")]
     [EndpointSummary("A department submits agenda items for the meeting on a period's report")]
@@ -30,6 +32,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
         PeriodAsync(request, period, (s, c, body, _, now, _) => MeetingMachine.SubmitAgenda(s, c.Id, body, now, meetings.Rules), cancellationToken);
 
     [Function("reports-coordination-meeting-schedule")]
+    [JsonBody(MeetingBodies.Schedule)]
     [Authorize]
     [Tags("Meetings")]
     [EndpointSummary("ndrc schedules (or moves) the meeting on a period's report; every member department is told")]
@@ -38,6 +41,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
         PeriodAsync(request, period, Schedule, cancellationToken);
 
     [Function("reports-coordination-meeting-minutes")]
+    [JsonBody(MeetingBodies.Minutes)]
     [Authorize]
     [Tags("Meetings")]
     [EndpointSummary("ndrc records the minutes and action items of the meeting on a period's report (once)")]
@@ -76,6 +80,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
     }
 
     [Function("meetings-request")]
+    [JsonBody(MeetingBodies.Request)]
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Meetings")]
     [EndpointSummary("A supervisory department asks ndrc for an extra coordination meeting (idempotent by the Idempotency-Key header)")]
@@ -109,6 +114,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
     }
 
     [Function("meetings-schedule")]
+    [JsonBody(MeetingBodies.Schedule)]
     [Authorize]
     [Tags("Meetings")]
     [EndpointSummary("ndrc schedules (or moves) an extra meeting; every member department is told")]
@@ -117,6 +123,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
         MeetingAsync(request, meetingId, Schedule, cancellationToken);
 
     [Function("meetings-decline")]
+    [JsonBody(MeetingBodies.Decline)]
     [Authorize]
     [Tags("Meetings")]
     [EndpointSummary("ndrc declines an extra meeting with its reason; the requester is told")]
@@ -125,6 +132,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
         MeetingAsync(request, meetingId, (s, c, body, _, now, _) => MeetingMachine.Decline(s, c.Id, c.Principal.Has(PrincipalRole.Coordinator), body, now, meetings.Rules), cancellationToken);
 
     [Function("meetings-minutes")]
+    [JsonBody(MeetingBodies.Minutes)]
     [Authorize]
     [Tags("Meetings")]
     [EndpointSummary("ndrc records the minutes and action items of a meeting (once)")]
@@ -219,6 +227,7 @@ public sealed class MeetingFunctions(MeetingService meetings)
     }
 
     [Function("meetings-action-close")]
+    [JsonBody(MeetingBodies.Close)]
     [Authorize]
     [Tags("Meetings")]
     [EndpointSummary("The owner department closes an action item with its outcome")]

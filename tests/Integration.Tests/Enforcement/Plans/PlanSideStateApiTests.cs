@@ -56,6 +56,16 @@ public sealed class PlanSideStateApiTests(PlanSideStateApiTests.Platform platfor
         var python = FindPython();
         Assert.SkipWhen(python is null, "python3 is not on PATH, so the standalone verification script cannot be run here.");
         Assert.Equal((0, "valid"), VerifyWithScript(python!, record.GetRawText()));
+
+        // Straight from what the API serves to anyone: the whole public record, re-draw included, and tampered copies of it.
+        Assert.Equal((0, "valid"), VerifyWithScript(python!, published.GetRawText()));
+        var redrawn = JsonNode.Parse(published.GetRawText())!;
+        redrawn["draw"]!["redraws"]![0]!["officer"] = officerId;
+        var (exitCode, output) = VerifyWithScript(python!, redrawn.ToJsonString());
+        Assert.Equal((1, true), (exitCode, output.StartsWith("invalid: redraws[0]", StringComparison.Ordinal)));
+        var nonce = JsonNode.Parse(published.GetRawText())!;
+        nonce["draw"]!["nonces"]!["market"] = new string('0', 64);
+        Assert.Equal((1, "invalid: nonce of market"), VerifyWithScript(python!, nonce.ToJsonString()));
     }
 
     [Fact]
