@@ -75,7 +75,7 @@ public sealed partial class ReportRunCheck(
     private async Task<string> MakeInPlaceAsync(ReportRun run, CancellationToken cancellationToken) =>
         await reports.MakeAsync(run, cancellationToken) is null ? "published by another run" : "made in place";
 
-    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Coordination report {Period} v{Version} was not published in time (instance: {Instance}); {Outcome}")]
+    [LoggerMessage(EventId = 3020, EventName = "ReportRunLate", Level = LogLevel.Warning, Message = "Coordination report {Period} v{Version} was not published in time (instance: {Instance}); {Outcome}")]
     private partial void LogChecked(string period, int version, string instance, string outcome);
 }
 
