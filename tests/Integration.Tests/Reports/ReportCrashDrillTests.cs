@@ -47,12 +47,14 @@ public sealed class ReportCrashDrillTests(DurableAzuriteFixture azurite) : IDisp
         settings.Remove("Durable__StorageConnectionString");
         settings["Durable__AzuriteDataPath"] = Path.Combine(dataPath, "azurite");
         settings["Reports__RunCheckAfter"] = "00:00:10";
+        var window = TimeProvider.System.GetUtcNow().ToOffset(TimeSpan.FromHours(8));
+        var plan = Plan(PlanId, from: window.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), to: window.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         var drill = Stopwatch.StartNew();
 
         using (var first = await AppProcess.StartAsync(settings, ct))
         {
             Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(first, "ndrc", "/api/reports/coordination", new JsonObject { ["period"] = Period }, ct)).StatusCode);
-            Assert.Equal(HttpStatusCode.Created, (await PostAsync(first, "transport", "/api/enforcement/plans", Plan(PlanId), ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await PostAsync(first, "transport", "/api/enforcement/plans", plan, ct)).StatusCode);
             first.Kill();
         }
 
@@ -86,8 +88,8 @@ public sealed class ReportCrashDrillTests(DurableAzuriteFixture azurite) : IDisp
         Assert.Equal(2 * departments.Length, deliveries.Count);
         Assert.Equal(deliveries.Count, deliveries.Distinct().Count());
 
-        var plan = await (await client.GetAsync($"/api/enforcement/plans/{PlanId}", ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
-        Assert.Equal(["plan.created"], plan.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        var planDetail = await (await client.GetAsync($"/api/enforcement/plans/{PlanId}", ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(["plan.created"], planDetail.GetProperty("history").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
         foreach (var participant in Participants)
         {
             Assert.Single(Deliveries("enforcement", participant));
