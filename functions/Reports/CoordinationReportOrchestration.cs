@@ -142,6 +142,29 @@ public sealed class ReportRuns
         return View(run.Period, run.Version, instance);
     }
 
+    /// <summary>
+    /// Starts the run of a request already stored as pending. An engine that cannot be reached now does not fail the
+    /// request: the run is pending in the record, and the start-up check and the <c>run-check</c> deadline start it.
+    /// </summary>
+    public static async Task<ReportRunView> TryStartAsync(DurableTaskClient client, ReportRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StartAsync(client, run, cancellationToken);
+        }
+        catch (Grpc.Core.RpcException)
+        {
+            return Pending(run);
+        }
+    }
+
+    /// <summary>A pending run as shown before (or without) its instance: <c>Pending</c>, no step yet.</summary>
+    public static ReportRunView Pending(ReportRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return View(run.Period, run.Version, null);
+    }
+
     /// <summary>The run of <paramref name="version"/> while it is not finished; null when there is none, or it completed.</summary>
     public static async Task<ReportRunView?> InProgressAsync(DurableTaskClient client, string period, int version, CancellationToken cancellationToken)
     {

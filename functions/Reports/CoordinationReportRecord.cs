@@ -21,6 +21,12 @@ public sealed record CoordinationReportState
 
     public IReadOnlyList<ReportAcknowledgement> Acknowledgements { get; init; } = [];
 
+    /// <summary>
+    /// The version asked for and not yet published: committed before the request is answered, so a process killed after
+    /// its 202 still knows to make it (<see cref="ReportRunRecovery"/>). Cleared by the commit that publishes it.
+    /// </summary>
+    public ReportRun? Pending { get; init; }
+
     public ReportAcknowledgement? AcknowledgementOf(int version, string department) =>
         Acknowledgements.FirstOrDefault(a => a.Version == version && a.Department == department);
 

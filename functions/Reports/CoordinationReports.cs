@@ -54,6 +54,8 @@ public sealed class CoordinationReports(
     TimeProvider time)
 {
     public const string AckReminder = "ack-reminder";
+    public const string RunCheck = "run-check";
+    public const string RunCheckAction = "coordination-report.run-check";
     public const string AckDue = "ack-due";
     public const string AckReminderAction = "coordination-report.ack-reminder";
     public const string AckOverdueAction = "coordination-report.ack-overdue";
@@ -119,9 +121,7 @@ public sealed class CoordinationReports(
             return (await ReadAsync(period.Name, existing!, cancellationToken), false);
         }
 
-        var json = await ComputeAndStoreAsync(run, cancellationToken);
-        var artefacts = await RenderAndStoreAsync(run, json, cancellationToken);
-        var published = await PublishAsync(run, artefacts, cancellationToken);
+        var published = await MakeAsync(run, cancellationToken);
         if (published is null)
         {
             // Another request made this version number meanwhile: that one is the report.
@@ -130,6 +130,14 @@ public sealed class CoordinationReports(
         }
 
         return (await ReadAsync(period.Name, published, cancellationToken), true);
+    }
+
+    /// <summary>The three steps of a run in place, as its orchestration would run them; null when another run published this version number first.</summary>
+    public async Task<ReportVersion?> MakeAsync(ReportRun run, CancellationToken cancellationToken)
+    {
+        var json = await ComputeAndStoreAsync(run, cancellationToken);
+        var artefacts = await RenderAndStoreAsync(run, json, cancellationToken);
+        return await PublishAsync(run, artefacts, cancellationToken);
     }
 
     /// <summary>The period's latest version when it is the answer (it exists and no regeneration is asked), else the run that makes the next version.</summary>
@@ -198,7 +206,9 @@ public sealed class CoordinationReports(
 
         Change<CoordinationReportState> ChangeFor(CoordinationReportState state) => new()
         {
-            State = state with { Versions = [.. state.Versions, version] },
+            // Publishing the pending version ends its check in the same batch.
+            State = state with { Versions = [.. state.Versions, version], Pending = state.Pending?.Version == run.Version ? null : state.Pending },
+            Cancel = state.Pending?.Version == run.Version ? [RunCheck] : [],
             Action = "coordination-report.generated",
             Principal = run.RequestedBy,
             Details = new { period = run.Period, version = run.Version, sha256 = stored.Json, html = stored.Html, xlsx = stored.Workbook, partial = content.Partial, asOf = content.AsOf, supersedes = run.Supersedes },

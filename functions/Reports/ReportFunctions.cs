@@ -13,7 +13,7 @@ using Microsoft.DurableTask.Client;
 namespace Integration.Functions.Reports;
 
 /// <summary>Coordination reports: ndrc asks for a period's report; every department and ndrc read it.</summary>
-public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegistry registry, Microsoft.Extensions.Options.IOptions<ReportOptions> options)
+public sealed class ReportFunctions(CoordinationReports reports, ReportRequests requests, PrincipalRegistry registry, Microsoft.Extensions.Options.IOptions<ReportOptions> options)
 {
     /// <summary>
     /// Reports on the period just ended (<c>Reports:Schedule</c>, China time; <c>Reports:Period</c>), once: an occurrence
@@ -32,7 +32,7 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
             return;
         }
 
-        if ((await reports.NextAsync(period.Name, regenerate: false, TimerPrincipal, cancellationToken)).Run is { } run)
+        if ((await requests.RequestRunAsync(period.Name, regenerate: false, TimerPrincipal, cancellationToken)).Run is { } run)
         {
             await ReportRuns.StartAsync(client, run, cancellationToken);
         }
@@ -81,14 +81,16 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
 
         if (client is not null)
         {
-            // With the engine: one orchestration per period and version. A version already running is this request's answer too.
-            var (existing, run) = await reports.NextAsync(period.Name, regenerate, caller.Id, cancellationToken);
+            // With the engine: one orchestration per period and version. The version is stored as pending before the 202,
+            // so a process killed right after answering still makes it (ReportRunRecovery, the run-check deadline).
+            // A version already pending is this request's answer too.
+            var (existing, run) = await requests.RequestRunAsync(period.Name, regenerate, caller.Id, cancellationToken);
             if (run is null)
             {
                 return TypedResults.Ok((await reports.GetAsync(period.Name, existing!.Version, cancellationToken))!.Body);
             }
 
-            var view = await ReportRuns.StartAsync(client, run, cancellationToken);
+            var view = await ReportRuns.TryStartAsync(client, run, cancellationToken);
             return TypedResults.Accepted(view.Location, view);
         }
 
@@ -262,10 +264,15 @@ public sealed class ReportFunctions(CoordinationReports reports, PrincipalRegist
             return (report, null, null);
         }
 
-        // Nothing stored: the first version (or the one asked for) may be on its way.
+        // Nothing stored: the first version (or the one asked for) may be on its way, in its orchestration or pending in the record.
         if (client is not null && await ReportRuns.InProgressAsync(client, parsed.Name, version ?? 1, cancellationToken) is { } running)
         {
             return (null, null, running);
+        }
+
+        if (await requests.PendingAsync(parsed.Name, version, cancellationToken) is { } pending)
+        {
+            return (null, null, ReportRuns.Pending(pending));
         }
 
         return (null, Problems.NotFound(version is null

@@ -17,6 +17,13 @@ public sealed class ReportOptions
     [Range(1, 60, ErrorMessage = Key + nameof(AckWorkingDays) + " must be from {1} to {2}.")]
     public int AckWorkingDays { get; set; } = 3;
 
+    /// <summary>
+    /// How long after a version is asked for its run is checked: a run not published by then is started again (lost with
+    /// a killed process or its task hub), or made in place when its orchestration has not moved for this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ParseLimitsInInvariantCulture = true, ErrorMessage = Key + nameof(RunCheckAfter) + " must be from {1} to {2}.")]
+    public TimeSpan RunCheckAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary><c>quarter</c>, <c>half-year</c> or <c>two-month</c>.</summary>
     [AllowedValues("quarter", "half-year", "two-month", ErrorMessage = Key + nameof(Period) + " must be one of: quarter, half-year, two-month.")]
     public string Period { get; set; } = "quarter";

@@ -17,6 +17,11 @@ public static class ReportServiceCollectionExtensions
         services.AddSingleton<CoordinationReports>();
         services.AddSingleton<IDeadlineHandler, ReportDeadlines>();
 
+        // A version asked for is pending in its record until published: started again at start-up and by its check deadline.
+        services.AddSingleton<ReportRequests>();
+        services.AddSingleton<IDeadlineHandler, ReportRunCheck>();
+        services.AddHostedService<ReportRunRecovery>();
+
         // The meeting each report feeds, and its action items (counted in the next report).
         services.AddCoordinationMeetings();
         return services;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Integration.Functions.Platform.Orchestrations;
 
@@ -19,11 +20,12 @@ public sealed record AzuriteStart(string PackageFolder, AzuriteServices Services
 
 /// <summary>
 /// The Azurite emulator pinned in shared/azurite (one copy for the app, the tests and the benchmarks): installed with
-/// <c>npm ci</c> when missing, started on free loopback ports, without telemetry. Disposing kills it. With a data folder
+/// <c>npm ci</c> when missing, started on loopback ports its listeners pick themselves (port 0, read back from its output),
+/// without telemetry. Disposing kills it. With a data folder
 /// it writes a pid file there, so that an app killed with SIGKILL adopts the Azurite it left running instead of starting
 /// a second one over the same files.
 /// </summary>
-public sealed class AzuriteProcess : IDisposable
+public sealed partial class AzuriteProcess : IDisposable
 {
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
 
@@ -38,20 +40,22 @@ public sealed class AzuriteProcess : IDisposable
     private readonly string workspace;
     private readonly bool ownsWorkspace;
 
+    private readonly Dictionary<string, int> listening = new(StringComparer.Ordinal);
+
     private AzuriteProcess(Process process, string workspace, bool ownsWorkspace, AzuritePorts ports)
     {
         Process = process;
         this.workspace = workspace;
         this.ownsWorkspace = ownsWorkspace;
         Ports = ports;
-        ConnectionString = ports.ConnectionString();
     }
 
     public Process Process { get; }
 
-    public AzuritePorts Ports { get; }
+    /// <summary>The ports each service listens on: read from Azurite once it has bound them.</summary>
+    public AzuritePorts Ports { get; private set; }
 
-    public string ConnectionString { get; }
+    public string ConnectionString => Ports.ConnectionString();
 
     public string Version { get; private init; } = "unknown";
 
@@ -109,9 +113,9 @@ public sealed class AzuriteProcess : IDisposable
             }
         }
 
-        var ports = start.Services == AzuriteServices.Table
-            ? new AzuritePorts(null, null, FreeLoopbackPort())
-            : new AzuritePorts(FreeLoopbackPort(), FreeLoopbackPort(), FreeLoopbackPort());
+        // Port 0: each service's listener takes a free port as it binds and Azurite prints it. Reserving ports here
+        // and releasing them for Azurite to take would leave a window in which any other socket could take one.
+        var ports = start.Services == AzuriteServices.Table ? new AzuritePorts(null, null, 0) : new AzuritePorts(0, 0, 0);
         var workspace = start.DataFolder ?? Directory.CreateTempSubdirectory("azurite-").FullName;
         var startInfo = new ProcessStartInfo(executable)
         {
@@ -133,10 +137,7 @@ public sealed class AzuriteProcess : IDisposable
         process.BeginErrorReadLine();
         try
         {
-            foreach (var port in ports.All)
-            {
-                await azurite.WaitUntilListeningAsync(port, cancellationToken);
-            }
+            azurite.Ports = await azurite.WaitUntilListeningAsync(start.Services, cancellationToken);
         }
         catch
         {
@@ -146,9 +147,10 @@ public sealed class AzuriteProcess : IDisposable
 
         if (start.DataFolder is not null)
         {
+            var bound = azurite.Ports;
             await File.WriteAllTextAsync(
                 Path.Combine(start.DataFolder, PidFileName),
-                JsonSerializer.Serialize(new PidFile(process.Id, ports.Blob, ports.Queue, ports.Table)),
+                JsonSerializer.Serialize(new PidFile(process.Id, bound.Blob, bound.Queue, bound.Table)),
                 cancellationToken);
         }
 
@@ -404,30 +406,38 @@ public sealed class AzuriteProcess : IDisposable
         return document.RootElement.TryGetProperty("version", out var version) ? version.GetString() ?? "unknown" : "unknown";
     }
 
-    private async Task WaitUntilListeningAsync(int port, CancellationToken cancellationToken)
+    /// <summary>Waits until Azurite has printed the port of each service it runs, then checks each one accepts a connection.</summary>
+    private async Task<AzuritePorts> WaitUntilListeningAsync(AzuriteServices services, CancellationToken cancellationToken)
     {
+        string[] names = services == AzuriteServices.Table ? ["Table"] : ["Blob", "Queue", "Table"];
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            if (Process.HasExited)
+            AzuritePorts? ports = null;
+            lock (output)
             {
-                throw new InvalidOperationException($"Azurite exited with code {Process.ExitCode} before listening on port {port}:\n{Output()}");
+                if (names.All(listening.ContainsKey))
+                {
+                    ports = new AzuritePorts(listening.GetValueOrDefault("Blob") is > 0 and var b ? b : null, listening.GetValueOrDefault("Queue") is > 0 and var q ? q : null, listening["Table"]);
+                }
             }
 
-            try
+            if (ports is not null && await AllListeningAsync(ports, cancellationToken))
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
-                return;
+                return ports;
             }
-            catch (SocketException) when (waited.Elapsed < StartTimeout)
+
+            if (Process.HasExited)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+                throw new InvalidOperationException($"Azurite exited with code {Process.ExitCode} before listening:\n{Output()}");
             }
-            catch (SocketException ex)
+
+            if (waited.Elapsed > StartTimeout)
             {
-                throw new InvalidOperationException($"Azurite did not listen on port {port} within {StartTimeout}:\n{Output()}", ex);
+                throw new InvalidOperationException($"Azurite did not report listening within {StartTimeout}:\n{Output()}");
             }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
     }
 
@@ -438,9 +448,17 @@ public sealed class AzuriteProcess : IDisposable
             lock (output)
             {
                 output.AppendLine(line);
+                if (ListeningLine().Match(line) is { Success: true } match)
+                {
+                    listening[match.Groups["service"].Value] = int.Parse(match.Groups["port"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
+                }
             }
         }
     }
+
+    /// <summary>What Azurite 3 prints once a service's listener is bound, with the port it took.</summary>
+    [GeneratedRegex(@"^Azurite (?<service>Blob|Queue|Table) service is successfully listening at https?://[^\s]+:(?<port>[0-9]{1,5})\s*$")]
+    private static partial Regex ListeningLine();
 
     private string Output()
     {

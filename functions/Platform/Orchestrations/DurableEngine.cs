@@ -1,29 +1,11 @@
 using System.Net;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
-using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Platform.Orchestrations;
-
-/// <summary>The loopback gRPC endpoint of the sidecar, and the one channel the worker and the client share.</summary>
-public sealed class SidecarEndpoint
-{
-    public SidecarEndpoint(int port)
-    {
-        Port = port;
-        Address = new Uri($"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-        Channel = GrpcChannel.ForAddress(Address);
-    }
-
-    public int Port { get; }
-
-    public Uri Address { get; }
-
-    public GrpcChannel Channel { get; }
-}
 
 /// <summary>
 /// The local Durable Task engine: the task hub in Azure Storage (a configured account, or the pinned Azurite the app
@@ -97,7 +79,7 @@ public sealed partial class DurableEngine(
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, endpoint.Port, listen => listen.Protocols = HttpProtocols.Http2));
+            kestrel.Listen(IPAddress.Loopback, endpoint.RequestedPort, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         compatible = new SidecarCompatibleOrchestrationService(service);
         builder.Services.AddSingleton<IOrchestrationService>(compatible);
@@ -106,7 +88,10 @@ public sealed partial class DurableEngine(
         sidecar = builder.Build();
         sidecar.MapGrpcService<TaskHubGrpcServer>();
         await sidecar.StartAsync(cancellationToken);
-        LogStarted(settings.TaskHub, Storage, endpoint.Address);
+
+        // The listener took its own port (0 asks for a free one): read it back rather than reserve one beforehand.
+        endpoint.Bind(new Uri(sidecar.Urls.Single()).Port);
+        LogStarted(settings.TaskHub, Storage, endpoint.Address!);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -48,7 +48,7 @@ public sealed class DurableOptions
     [Range(1, 16, ErrorMessage = Key + nameof(PartitionCount) + " must be from {1} to {2}.")]
     public int PartitionCount { get; set; } = 2;
 
-    /// <summary>Loopback port of the sidecar's gRPC endpoint; 0 picks a free one at start.</summary>
+    /// <summary>Loopback port of the sidecar's gRPC endpoint; 0 lets the sidecar's listener take a free one as it binds.</summary>
     public int SidecarPort { get; set; }
 
     /// <summary>Finished instances (completed, failed, terminated) created longer ago than this are purged by <c>orchestration-purge</c>.</summary>

@@ -32,7 +32,7 @@ public static class DurableServiceCollectionExtensions
     /// <summary>
     /// The Durable Task engine of this process (see <see cref="DurableEngine"/>), a worker running the index's
     /// orchestrators and activities under their function names, and a client, both connected to the sidecar over one
-    /// loopback channel.
+    /// loopback channel (the sidecar picks its port as it starts).
     /// </summary>
     public static IServiceCollection AddLocalDurableTask(this IServiceCollection services, FunctionIndex index, IConfiguration configuration)
     {
@@ -45,16 +45,16 @@ public static class DurableServiceCollectionExtensions
             return services;
         }
 
-        var endpoint = new SidecarEndpoint(options.SidecarPort == 0 ? AzuriteProcess.FreeLoopbackPort() : options.SidecarPort);
+        var endpoint = new SidecarEndpoint(options.SidecarPort);
         services.AddSingleton(endpoint);
         services.AddSingleton<DurableEngine>();
         services.AddHostedService(provider => provider.GetRequiredService<DurableEngine>());
         services.AddDurableTaskWorker(worker =>
         {
             worker.AddTasks(index.AddTasksTo);
-            worker.UseGrpc(endpoint.Channel);
+            worker.UseGrpc(grpc => grpc.CallInvoker = endpoint.CallInvoker);
         });
-        services.AddDurableTaskClient(client => client.UseGrpc(endpoint.Channel));
+        services.AddDurableTaskClient(client => client.UseGrpc(grpc => grpc.CallInvoker = endpoint.CallInvoker));
         return services;
     }
 

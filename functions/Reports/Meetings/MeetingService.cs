@@ -48,7 +48,7 @@ public sealed class MeetingService(
         records.HistoryAsync(Key(meetingId), cancellationToken);
 
     public async Task<bool> ReportExistsAsync(string period, CancellationToken cancellationToken) =>
-        await records.GetAsync<CoordinationReportState>(CoordinationReports.Key(period), cancellationToken) is not null;
+        await records.GetAsync<CoordinationReportState>(CoordinationReports.Key(period), cancellationToken) is { State.Latest: not null };
 
     /// <summary>The agenda items the departments sent with their acknowledgements of the period's report, each once, in order.</summary>
     public async Task<IReadOnlyList<AgendaItem>> AcknowledgedAgendaAsync(string period, CancellationToken cancellationToken)
