@@ -30,6 +30,9 @@ public sealed class RecordStore(
     /// <summary>Enough for a few dozen writers on one record; beyond it the caller is told to re-read and retry.</summary>
     private const int MaxAttempts = 16;
 
+    /// <summary>The most operations one entity-group transaction on Table storage takes; a larger transition goes through a <see cref="RecordJournal"/>.</summary>
+    public const int MaxBatch = 100;
+
     private readonly Dictionary<string, IRecordProjection> projectionsByKind =
         (projections ?? []).ToDictionary(p => p.Kind, StringComparer.Ordinal);
 
@@ -40,7 +43,48 @@ public sealed class RecordStore(
         ArgumentNullException.ThrowIfNull(key);
         await EnsureTableAsync(cancellationToken);
         var state = await store.GetAsync(Table, key.PartitionKey, StateRow, cancellationToken);
+        if (state?.GetInt64("Journal") is not null && await RollForwardAsync(key, cancellationToken))
+        {
+            // Its last transition was still being written out: read it as written.
+            state = await store.GetAsync(Table, key.PartitionKey, StateRow, cancellationToken);
+        }
+
         return state is null ? null : await ToRecordAsync<T>(key, state, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes out the rest of a transition whose journal is still there (a crash, or a writer still at it); true when
+    /// there was one. Rows are only ever read after this, so nobody acts on deadlines the transition changed.
+    /// </summary>
+    private async Task<bool> RollForwardAsync(RecordKey key, CancellationToken cancellationToken)
+    {
+        var journal = await store.GetAsync(Table, key.PartitionKey, RecordJournal.RowKey, cancellationToken);
+        if (journal is null)
+        {
+            return false;
+        }
+
+        await RecordJournal.RollForwardAsync(store, Table, journal, CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>Rolls forward every journal left by a crash; run at start-up and with the outbox sweep; returns how many.</summary>
+    public async Task<int> RollForwardPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var query = new TableQuery { PropertyEquals = new Dictionary<string, object?> { ["RowType"] = "journal" }, PageSize = 100 };
+        var journals = new List<TableEntity>();
+        await foreach (var row in ReadAllAsync(query, cancellationToken))
+        {
+            journals.Add(row);
+        }
+
+        foreach (var journal in journals)
+        {
+            await RecordJournal.RollForwardAsync(store, Table, journal, cancellationToken);
+        }
+
+        return journals.Count;
     }
 
     /// <summary>Creates the record with its first history entry; throws <see cref="RecordExistsException"/> if it exists.</summary>
@@ -162,8 +206,8 @@ public sealed class RecordStore(
         };
         LongText.Put(stateProperties, "State", stateJson);
         var stateRow = new TableEntity(pk, StateRow, stateProperties);
-        operations.Add(current is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, current.ETag));
-        operations.Add(TableOperation.Insert(HistoryRow(pk, entry)));
+        var stateOperation = current is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, current.ETag);
+        var historyOperation = TableOperation.Insert(HistoryRow(pk, entry));
 
         var outboxRows = new List<TableEntity>();
         var index = 0;
@@ -203,20 +247,42 @@ public sealed class RecordStore(
 
         operations.AddRange(outboxRows.Select(TableOperation.Insert));
         var projection = projectionsByKind.GetValueOrDefault(key.Kind) as IRecordProjection<T>;
-        if (projection is not null)
+        var marker = projection is null ? null : TableOperation.Upsert(ProjectionMarker(key, version));
+        string stateETag;
+        string? markerETag;
+        if (operations.Count + 2 + (marker is null ? 0 : 1) <= MaxBatch)
         {
-            operations.Add(TableOperation.Upsert(ProjectionMarker(key, version)));
-        }
+            operations.Insert(0, stateOperation);
+            operations.Insert(1, historyOperation);
+            if (marker is not null)
+            {
+                operations.Add(marker);
+            }
 
-        var etags = await store.ExecuteBatchAsync(Table, operations, cancellationToken);
+            var etags = await store.ExecuteBatchAsync(Table, operations, cancellationToken);
+            (stateETag, markerETag) = (etags[0], marker is null ? null : etags[^1]);
+        }
+        else
+        {
+            // Too many rows for one transaction: the state, its history entry and a journal of the other rows commit
+            // together, and the journal is rolled forward now (and by any reader, or the sweep, should this stop here).
+            stateProperties["Journal"] = entry.Sequence;
+            var journal = RecordJournal.Entity(key, entry.Sequence, operations.Select(o => o.Entity).ToArray());
+            TableOperation[] first = marker is null
+                ? [stateOperation, historyOperation, TableOperation.Insert(journal)]
+                : [stateOperation, historyOperation, TableOperation.Insert(journal), marker];
+            var etags = await store.ExecuteBatchAsync(Table, first, cancellationToken);
+            (stateETag, markerETag) = (etags[0], marker is null ? null : etags[3]);
+            await RecordJournal.RollForwardAsync(store, Table, journal with { ETag = etags[2] }, CancellationToken.None);
+        }
 
         // Committed. What follows must not depend on the caller still waiting: a client that hangs up
         // now must not leave messages unsent or listings unwritten, so none of it takes the request's token.
         await outbox.DispatchAsync(outboxRows, CancellationToken.None);
-        var record = new Record<T>(key, change.State, version, etags[0], entry, deadlines.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray());
+        var record = new Record<T>(key, change.State, version, stateETag, entry, deadlines.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray());
         if (projection is not null)
         {
-            await ProjectAfterCommitAsync(projection, record, etags[^1]);
+            await ProjectAfterCommitAsync(projection, record, markerETag!);
         }
 
         return new CommitResult<T>(record, true, entry);
@@ -304,6 +370,7 @@ public sealed class RecordStore(
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(name);
         await EnsureTableAsync(cancellationToken);
+        await RollForwardAsync(key, cancellationToken);
         var row = await store.GetAsync(Table, key.PartitionKey, DeadlinePrefix + name, cancellationToken);
         return row is null ? null : ToDeadline(row);
     }
