@@ -15,10 +15,10 @@ public static class RequestBody
     /// <summary>What a command body (a reason, a department, a receipt) may take unless its endpoint says otherwise.</summary>
     public const long CommandLimit = 64 * 1024;
 
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
 
-    // Only to tell a caller that its body is JSON but names a property twice, after Options refused it.
-    private static readonly JsonDocumentOptions Lenient = new() { MaxDepth = 32 };
+    // Checked once the names are known to be well-formed text: the check compares names, and a lone surrogate in one fails it otherwise than with a JsonException.
+    private static readonly JsonDocumentOptions Unique = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     /// <summary>The body as JSON, or the 400 problem naming what is wrong with it: what every flow's command function starts with.</summary>
     public static async Task<(JsonElement Body, ProblemHttpResult? Invalid)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -65,28 +65,31 @@ public static class RequestBody
         }
         catch (JsonException e)
         {
-            // The position, not the parser's message: the message may quote the body. A property named twice is
-            // refused, not resolved: readers would otherwise disagree on which value counts (one takes the first, one the last).
-            errors.Add("$", Duplicated(bytes)
-                ? $"The body names a property twice in one object (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}); send each property once (属性重复)."
-                : $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+            // The position, not the parser's message: the message may quote the body.
+            errors.Add("$", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
             return null;
         }
 
         JsonStrings.Check(root, errors);
+        if (errors.IsEmpty && DuplicateAt(bytes) is { } duplicate)
+        {
+            // Refused, not resolved: readers would otherwise disagree on which value counts (one takes the first, one the last).
+            errors.Add("$", $"The body names a property twice in one object (line {duplicate.LineNumber + 1}, byte {duplicate.BytePositionInLine + 1}); send each property once (属性重复).");
+        }
+
         return errors.IsEmpty ? root : null;
     }
 
-    private static bool Duplicated(ReadOnlyMemory<byte> bytes)
+    private static JsonException? DuplicateAt(ReadOnlyMemory<byte> bytes)
     {
         try
         {
-            using var document = JsonDocument.Parse(bytes, Lenient);
-            return true;
+            using var document = JsonDocument.Parse(bytes, Unique);
+            return null;
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            return false;
+            return e;
         }
     }
 

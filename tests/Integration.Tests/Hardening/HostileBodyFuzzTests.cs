@@ -42,6 +42,7 @@ public sealed partial class HostileBodyFuzzTests(HostileBodyFuzzTests.SeededPlat
         ["NUL escaped"] = () => Sink(_ => "a\u0000b"),
         ["NUL raw"] = () => [.. Encoding.UTF8.GetBytes("{\"reason\":\"a"), 0, .. Encoding.UTF8.GetBytes("b\",\"period\":\"2025Q4\"}")],
         ["lone surrogate escaped"] = () => Encoding.UTF8.GetBytes(SinkText(_ => "\\ud800x")),
+        ["lone surrogate in a name"] = () => Encoding.UTF8.GetBytes("{\"\\ud800\":\"x\",\"reason\":\"ok\",\"period\":\"2025Q4\"}"),
         ["lone surrogate as bytes"] = () => [.. Encoding.UTF8.GetBytes("{\"reason\":\""), 0xED, 0xA0, 0x80, .. Encoding.UTF8.GetBytes("\"}")],
         ["full-width digits"] = () => Sink(name => name switch
         {
