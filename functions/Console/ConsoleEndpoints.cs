@@ -268,13 +268,26 @@ public static class ConsoleEndpoints
             size.MaxRequestBodySize = FormLimit;
         }
 
-        if (!http.Request.HasFormContentType || http.Request.ContentLength > FormLimit
-            || !await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+        if (!http.Request.HasFormContentType || http.Request.ContentLength > FormLimit)
         {
             return null;
         }
 
-        return await http.Request.ReadFormAsync();
+        try
+        {
+            if (!await http.RequestServices.GetRequiredService<IAntiforgery>().IsRequestValidAsync(http))
+            {
+                return null;
+            }
+
+            return await http.Request.ReadFormAsync();
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or AntiforgeryValidationException or IOException)
+        {
+            // A body that is not the form it claims to be (a broken multipart boundary, a cut-off body, one over the
+            // limit) is the sender's mistake: the caller's page says so with a 400, as for an expired token.
+            return null;
+        }
     }
 }
 

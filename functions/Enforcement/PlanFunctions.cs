@@ -159,6 +159,8 @@ public sealed class PlanFunctions(PlanService plans, IPlanRoster roster, Finding
     [Authorize(Policy = RoleNames.Department)]
     [Tags("Enforcement")]
     [EndpointSummary("A department of the task's officers enters its result")]
+    // Up to PlanInputs.MaxFindings findings of a few hundred characters each.
+    [BodyLimit(1024 * 1024)]
     public Task<Results<Ok<PlanView>, ProblemHttpResult>> Result(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "enforcement/plans/{planId}/tasks/{taskId}/result")] HttpRequest request,
         string planId, string taskId, [DurableClient] DurableTaskClient? client, CancellationToken cancellationToken) =>

@@ -58,7 +58,12 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
             (int)(fields.Integer("waitSeconds", 1, 86_400, required: false) ?? 300),
             (int)(fields.Integer("effectDelayMs", 0, 60_000, required: false) ?? 0));
         var instanceId = fields.String("instanceId", required: false, maxLength: 100);
-        if (instanceId is not null && instanceId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+        if (instanceId is { Length: 0 })
+        {
+            // The engine refuses an empty id; leave the field out to have one made up.
+            fields.Add("instanceId", "Must not be blank: leave it out for a new id (不得为空).");
+        }
+        else if (instanceId is not null && instanceId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
         {
             fields.Add("instanceId", "Letters, digits, '-', '_' or '.' only.");
         }

@@ -17,6 +17,9 @@ public static class RequestBody
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
 
+    // Checked once the names are known to be well-formed text: the check compares names, and a lone surrogate in one fails it otherwise than with a JsonException.
+    private static readonly JsonDocumentOptions Unique = new() { MaxDepth = 32, AllowDuplicateProperties = false };
+
     /// <summary>The body as JSON, or the 400 problem naming what is wrong with it: what every flow's command function starts with.</summary>
     public static async Task<(JsonElement Body, ProblemHttpResult? Invalid)> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -68,7 +71,26 @@ public static class RequestBody
         }
 
         JsonStrings.Check(root, errors);
+        if (errors.IsEmpty && DuplicateAt(bytes) is { } duplicate)
+        {
+            // Refused, not resolved: readers would otherwise disagree on which value counts (one takes the first, one the last).
+            errors.Add("$", $"The body names a property twice in one object (line {duplicate.LineNumber + 1}, byte {duplicate.BytePositionInLine + 1}); send each property once (属性重复).");
+        }
+
         return errors.IsEmpty ? root : null;
+    }
+
+    private static JsonException? DuplicateAt(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, Unique);
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return e;
+        }
     }
 
     private static BadHttpRequestException TooLarge(long limit) =>

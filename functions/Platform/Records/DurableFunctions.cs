@@ -10,10 +10,12 @@ public sealed class DurableFunctions(DeadlineSweep deadlines, OutboxDispatcher o
     public async Task SweepDeadlines([TimerTrigger("%Durable:DeadlineSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         await deadlines.RunAsync(cancellationToken);
 
-    /// <summary>Publishes what a crash left between commit and publish, and redoes unfinished projections.</summary>
+    /// <summary>Writes out large transitions a crash cut short, publishes what a crash left between commit and publish, and redoes unfinished projections.</summary>
     [Function("outbox-sweep")]
     public async Task SweepOutbox([TimerTrigger("%Durable:OutboxSweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
+        // Journals first: rolling one forward writes the outbox rows this sweep then publishes.
+        await records.RollForwardPendingAsync(cancellationToken);
         await outbox.SweepAsync(cancellationToken);
         await records.ProjectPendingAsync(cancellationToken);
     }
@@ -30,13 +32,14 @@ public sealed class DurableStartup(OutboxDispatcher outbox, DeadlineIndexBackfil
     {
         try
         {
+            var rolled = await records.RollForwardPendingAsync(cancellationToken);
             var published = await outbox.SweepAsync(cancellationToken);
             await backfill.RunOnceAsync(cancellationToken);
             var recounted = await deadlines.RecountProvisionalAsync(cancellationToken);
             var projected = await records.ProjectPendingAsync(cancellationToken);
-            if (published + recounted + projected > 0)
+            if (rolled + published + recounted + projected > 0)
             {
-                logger.LogInformation("Start-up recovery: {Published} outbox messages published, {Recounted} provisional deadlines recounted, {Projected} projections redone", published, recounted, projected);
+                logger.LogInformation("Start-up recovery: {Rolled} large transitions written out, {Published} outbox messages published, {Recounted} provisional deadlines recounted, {Projected} projections redone", rolled, published, recounted, projected);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -23,12 +23,12 @@ public sealed class RecordStore(
 {
     public const string Table = "Records";
     private const string StateRow = "state";
-    private const string HistoryPrefix = "h";
-    private const string OutboxPrefix = "o";
-    private const string DeadlinePrefix = "d";
     private const string ProjectionRow = "p";
     /// <summary>Enough for a few dozen writers on one record; beyond it the caller is told to re-read and retry.</summary>
     private const int MaxAttempts = 16;
+
+    /// <summary>The most operations one entity-group transaction on Table storage takes; a larger transition goes through a <see cref="RecordJournal"/>.</summary>
+    public const int MaxBatch = 100;
 
     private readonly Dictionary<string, IRecordProjection> projectionsByKind =
         (projections ?? []).ToDictionary(p => p.Kind, StringComparer.Ordinal);
@@ -40,7 +40,48 @@ public sealed class RecordStore(
         ArgumentNullException.ThrowIfNull(key);
         await EnsureTableAsync(cancellationToken);
         var state = await store.GetAsync(Table, key.PartitionKey, StateRow, cancellationToken);
+        if (state?.GetInt64("Journal") is not null && await RollForwardAsync(key, cancellationToken))
+        {
+            // Its last transition was still being written out: read it as written.
+            state = await store.GetAsync(Table, key.PartitionKey, StateRow, cancellationToken);
+        }
+
         return state is null ? null : await ToRecordAsync<T>(key, state, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes out the rest of a transition whose journal is still there (a crash, or a writer still at it); true when
+    /// there was one. Rows are only ever read after this, so nobody acts on deadlines the transition changed.
+    /// </summary>
+    private async Task<bool> RollForwardAsync(RecordKey key, CancellationToken cancellationToken)
+    {
+        var journal = await store.GetAsync(Table, key.PartitionKey, RecordJournal.RowKey, cancellationToken);
+        if (journal is null)
+        {
+            return false;
+        }
+
+        await RecordJournal.RollForwardAsync(store, Table, journal, CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>Rolls forward every journal left by a crash; run at start-up and with the outbox sweep; returns how many.</summary>
+    public async Task<int> RollForwardPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var query = new TableQuery { PropertyEquals = new Dictionary<string, object?> { ["RowType"] = "journal" }, PageSize = 100 };
+        var journals = new List<TableEntity>();
+        await foreach (var row in ReadAllAsync(query, cancellationToken))
+        {
+            journals.Add(row);
+        }
+
+        foreach (var journal in journals)
+        {
+            await RecordJournal.RollForwardAsync(store, Table, journal, cancellationToken);
+        }
+
+        return journals.Count;
     }
 
     /// <summary>Creates the record with its first history entry; throws <see cref="RecordExistsException"/> if it exists.</summary>
@@ -99,9 +140,9 @@ public sealed class RecordStore(
         ArgumentNullException.ThrowIfNull(key);
         await EnsureTableAsync(cancellationToken);
         var entries = new List<AuditEntry>();
-        await foreach (var row in ReadAllAsync(TableQuery.RowKeyPrefix(key.PartitionKey, HistoryPrefix, 1000), cancellationToken))
+        await foreach (var row in ReadAllAsync(TableQuery.RowKeyPrefix(key.PartitionKey, RecordRows.HistoryPrefix, 1000), cancellationToken))
         {
-            entries.Add(ToEntry(row));
+            entries.Add(RecordRows.ToEntry(row));
         }
 
         return entries;
@@ -118,7 +159,7 @@ public sealed class RecordStore(
         };
         await foreach (var row in ReadAllAsync(query, cancellationToken))
         {
-            yield return (KeyOf(row), ToDeadline(row));
+            yield return (KeyOf(row), RecordRows.ToDeadline(row));
         }
     }
 
@@ -162,8 +203,8 @@ public sealed class RecordStore(
         };
         LongText.Put(stateProperties, "State", stateJson);
         var stateRow = new TableEntity(pk, StateRow, stateProperties);
-        operations.Add(current is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, current.ETag));
-        operations.Add(TableOperation.Insert(HistoryRow(pk, entry)));
+        var stateOperation = current is null ? TableOperation.Insert(stateRow) : TableOperation.Replace(stateRow, current.ETag);
+        var historyOperation = TableOperation.Insert(RecordRows.HistoryRow(pk, entry));
 
         var outboxRows = new List<TableEntity>();
         var index = 0;
@@ -171,7 +212,7 @@ public sealed class RecordStore(
         {
             var id = message.MessageId ?? $"{pk}:{entry.Sequence}:{index}";
             index++;
-            outboxRows.Add(OutboxRow(pk, message.Topic, new TopicMessage
+            outboxRows.Add(RecordRows.OutboxRow(pk, message.Topic, new TopicMessage
             {
                 MessageId = id,
                 Subject = message.Subject,
@@ -188,7 +229,7 @@ public sealed class RecordStore(
             if (deadlines.TryGetValue(name, out var existing) && existing.Status == DeadlineStatus.Active)
             {
                 deadlines[name] = existing with { Status = change.Fired.Contains(name) ? DeadlineStatus.Fired : DeadlineStatus.Cancelled };
-                operations.Add(TableOperation.Upsert(DeadlineRow(pk, deadlines[name])));
+                operations.Add(TableOperation.Upsert(RecordRows.DeadlineRow(pk, deadlines[name])));
             }
         }
 
@@ -197,26 +238,63 @@ public sealed class RecordStore(
             var generation = (deadlines.GetValueOrDefault(schedule.Name)?.Generation ?? 0) + 1;
             var deadline = new Deadline(schedule.Name, schedule.Action, schedule.DueAt, DeadlineStatus.Active, generation, schedule.Provisional, schedule.Basis, schedule.Data);
             deadlines[schedule.Name] = deadline;
-            operations.Add(TableOperation.Upsert(DeadlineRow(pk, deadline)));
-            outboxRows.Add(DeadlineIndexOutboxRow(pk, DeadlineEntry.For(key, deadline)));
+            operations.Add(TableOperation.Upsert(RecordRows.DeadlineRow(pk, deadline)));
+            outboxRows.Add(RecordRows.DeadlineIndexOutboxRow(pk, DeadlineEntry.For(key, deadline)));
         }
 
         operations.AddRange(outboxRows.Select(TableOperation.Insert));
         var projection = projectionsByKind.GetValueOrDefault(key.Kind) as IRecordProjection<T>;
-        if (projection is not null)
+        var marker = projection is null ? null : TableOperation.Upsert(ProjectionMarker(key, version));
+        string stateETag;
+        string? markerETag;
+        var written = true;
+        if (operations.Count + 2 + (marker is null ? 0 : 1) <= MaxBatch)
         {
-            operations.Add(TableOperation.Upsert(ProjectionMarker(key, version)));
-        }
+            operations.Insert(0, stateOperation);
+            operations.Insert(1, historyOperation);
+            if (marker is not null)
+            {
+                operations.Add(marker);
+            }
 
-        var etags = await store.ExecuteBatchAsync(Table, operations, cancellationToken);
+            var etags = await store.ExecuteBatchAsync(Table, operations, cancellationToken);
+            (stateETag, markerETag) = (etags[0], marker is null ? null : etags[^1]);
+        }
+        else
+        {
+            // Too many rows for one transaction: the state, its history entry and a journal of the other rows commit
+            // together, and the journal is rolled forward now (and by any reader, or the sweep, should this stop here).
+            stateProperties["Journal"] = entry.Sequence;
+            var journal = RecordJournal.Entity(key, entry.Sequence, operations.Select(o => o.Entity).ToArray());
+            TableOperation[] first = marker is null
+                ? [stateOperation, historyOperation, TableOperation.Insert(journal)]
+                : [stateOperation, historyOperation, TableOperation.Insert(journal), marker];
+            var etags = await store.ExecuteBatchAsync(Table, first, cancellationToken);
+            (stateETag, markerETag) = (etags[0], marker is null ? null : etags[3]);
+            try
+            {
+                await RecordJournal.RollForwardAsync(store, Table, journal with { ETag = etags[2] }, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Committed: the journal stays, and the next reader of the record or the sweep writes the rest, outbox rows
+                // included, which the outbox sweep then publishes.
+                written = false;
+                logger?.LogWarning(e, "Writing out {Record} version {Version} failed; its journal stays for the next reader or the sweep", key, version);
+            }
+        }
 
         // Committed. What follows must not depend on the caller still waiting: a client that hangs up
         // now must not leave messages unsent or listings unwritten, so none of it takes the request's token.
-        await outbox.DispatchAsync(outboxRows, CancellationToken.None);
-        var record = new Record<T>(key, change.State, version, etags[0], entry, deadlines.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray());
+        if (written)
+        {
+            await outbox.DispatchAsync(outboxRows, CancellationToken.None);
+        }
+
+        var record = new Record<T>(key, change.State, version, stateETag, entry, deadlines.Values.OrderBy(d => d.Name, StringComparer.Ordinal).ToArray());
         if (projection is not null)
         {
-            await ProjectAfterCommitAsync(projection, record, etags[^1]);
+            await ProjectAfterCommitAsync(projection, record, markerETag!);
         }
 
         return new CommitResult<T>(record, true, entry);
@@ -285,27 +363,15 @@ public sealed class RecordStore(
         ["Version"] = version,
     });
 
-    /// <summary>
-    /// An outbox row that enters the deadline in the <see cref="DeadlineIndex"/>. The index is another
-    /// table, so it cannot join the record's batch; the outbox row can, which makes the index entry as
-    /// durable as the deadline itself. Keyed by deadline and generation, so a reset adds a new entry.
-    /// </summary>
-    private static TableEntity DeadlineIndexOutboxRow(string pk, DeadlineEntry entry)
-    {
-        var properties = entry.ToProperties();
-        properties["RowType"] = "outbox";
-        properties["Index"] = DeadlineIndex.Table;
-        return new TableEntity(pk, $"{OutboxPrefix}deadline:{entry.Deadline}:{entry.Generation}", properties);
-    }
-
     /// <summary>The deadline as stored now, or null when the record or the deadline does not exist.</summary>
     public async Task<Deadline?> GetDeadlineAsync(RecordKey key, string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(name);
         await EnsureTableAsync(cancellationToken);
-        var row = await store.GetAsync(Table, key.PartitionKey, DeadlinePrefix + name, cancellationToken);
-        return row is null ? null : ToDeadline(row);
+        await RollForwardAsync(key, cancellationToken);
+        var row = await store.GetAsync(Table, key.PartitionKey, RecordRows.DeadlinePrefix + name, cancellationToken);
+        return row is null ? null : RecordRows.ToDeadline(row);
     }
 
     /// <summary>Every active deadline of every record (a scan: for building the due-index once, on upgrade).</summary>
@@ -319,7 +385,7 @@ public sealed class RecordStore(
         };
         await foreach (var row in ReadAllAsync(query, cancellationToken))
         {
-            yield return (KeyOf(row), ToDeadline(row));
+            yield return (KeyOf(row), RecordRows.ToDeadline(row));
         }
     }
 
@@ -355,77 +421,20 @@ public sealed class RecordStore(
         return JsonSerializer.Serialize(data, RecordJson.Options);
     }
 
-    private static TableEntity HistoryRow(string pk, AuditEntry entry)
-    {
-        var properties = new Dictionary<string, object?>
-        {
-            ["RowType"] = "history",
-            ["Seq"] = entry.Sequence,
-            ["At"] = entry.At,
-            ["Principal"] = entry.Principal,
-            ["Action"] = entry.Action,
-            ["PrevHash"] = entry.PreviousHash,
-            ["Hash"] = entry.Hash,
-        };
-        LongText.Put(properties, "Data", entry.Data);
-        return new TableEntity(pk, HistoryKey(entry.Sequence), properties);
-    }
-
-    private static string HistoryKey(long sequence) => HistoryPrefix + sequence.ToString("D10", CultureInfo.InvariantCulture);
-
-    private static TableEntity OutboxRow(string pk, string topic, TopicMessage message)
-    {
-        var properties = new Dictionary<string, object?> { ["RowType"] = "outbox", ["Topic"] = topic };
-        LongText.Put(properties, "Message", JsonSerializer.Serialize(message, RecordJson.Options));
-        return new TableEntity(pk, OutboxPrefix + message.MessageId.Replace(pk + ":", "", StringComparison.Ordinal), properties);
-    }
-
-    private static TableEntity DeadlineRow(string pk, Deadline d) => new(pk, DeadlinePrefix + d.Name, new Dictionary<string, object?>
-    {
-        ["RowType"] = "deadline",
-        ["Name"] = d.Name,
-        ["Action"] = d.Action,
-        ["DueAt"] = d.DueAt,
-        ["Status"] = d.Status.ToString().ToLowerInvariant(),
-        ["Generation"] = d.Generation,
-        ["Provisional"] = d.Provisional,
-        ["Basis"] = d.Basis is null ? null : JsonSerializer.Serialize(d.Basis, RecordJson.Options),
-        ["Data"] = d.Data,
-    });
-
-    private static Deadline ToDeadline(TableEntity row) => new(
-        row.GetString("Name") ?? row.RowKey[DeadlinePrefix.Length..],
-        row.GetString("Action") ?? "",
-        row.GetDateTimeOffset("DueAt") ?? DateTimeOffset.MinValue,
-        Enum.Parse<DeadlineStatus>(row.GetString("Status") ?? "active", ignoreCase: true),
-        row.GetInt64("Generation") ?? 1,
-        row.GetBoolean("Provisional") ?? false,
-        row.GetString("Basis") is { } basis ? JsonSerializer.Deserialize<WorkingDayBasis>(basis, RecordJson.Options) : null,
-        row.GetString("Data"));
-
-    internal static AuditEntry ToEntry(TableEntity row) => new(
-        row.GetInt64("Seq") ?? 0,
-        row.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
-        row.GetString("Principal") ?? "",
-        row.GetString("Action") ?? "",
-        LongText.Get(row, "Data") ?? "null",
-        row.GetString("PrevHash") ?? "",
-        row.GetString("Hash") ?? "");
-
     private async Task<Record<T>> ToRecordAsync<T>(RecordKey key, TableEntity state, CancellationToken cancellationToken)
     {
         var deadlines = new List<Deadline>();
-        await foreach (var row in ReadAllAsync(TableQuery.RowKeyPrefix(key.PartitionKey, DeadlinePrefix), cancellationToken))
+        await foreach (var row in ReadAllAsync(TableQuery.RowKeyPrefix(key.PartitionKey, RecordRows.DeadlinePrefix), cancellationToken))
         {
-            deadlines.Add(ToDeadline(row));
+            deadlines.Add(RecordRows.ToDeadline(row));
         }
 
         var lastSeq = state.GetInt64("LastSeq") ?? 0;
-        var last = await store.GetAsync(Table, key.PartitionKey, HistoryKey(lastSeq), cancellationToken)
+        var last = await store.GetAsync(Table, key.PartitionKey, RecordRows.HistoryKey(lastSeq), cancellationToken)
             ?? throw new InvalidOperationException($"{key}: history entry {lastSeq} is missing.");
         var value = JsonSerializer.Deserialize<T>(LongText.Get(state, "State") ?? "null", RecordJson.Options)
             ?? throw new InvalidOperationException($"{key}: the stored state is empty.");
-        return new Record<T>(key, value, state.GetInt64("Version") ?? 0, state.ETag ?? "*", ToEntry(last), deadlines);
+        return new Record<T>(key, value, state.GetInt64("Version") ?? 0, state.ETag ?? "*", RecordRows.ToEntry(last), deadlines);
     }
 
     private async IAsyncEnumerable<TableEntity> ReadAllAsync(TableQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -45,6 +45,8 @@ public sealed class MeetingFunctions(MeetingService meetings)
     [Authorize]
     [Tags("Meetings")]
     [EndpointSummary("ndrc records the minutes and action items of the meeting on a period's report (once)")]
+    // Up to MeetingInputs.MaxActionItems action items, each up to 1,000 characters.
+    [BodyLimit(1024 * 1024)]
     public Task<Results<Ok<MeetingView>, ProblemHttpResult>> PeriodMinutes(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reports/coordination/{period}/meeting/minutes")] HttpRequest request, string period, CancellationToken cancellationToken) =>
         PeriodAsync(request, period, Minutes, cancellationToken);
@@ -136,6 +138,8 @@ public sealed class MeetingFunctions(MeetingService meetings)
     [Authorize]
     [Tags("Meetings")]
     [EndpointSummary("ndrc records the minutes and action items of a meeting (once)")]
+    // Up to MeetingInputs.MaxActionItems action items, each up to 1,000 characters.
+    [BodyLimit(1024 * 1024)]
     public Task<Results<Ok<MeetingView>, ProblemHttpResult>> ExtraMinutes(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "meetings/{meetingId}/minutes")] HttpRequest request, string meetingId, CancellationToken cancellationToken) =>
         MeetingAsync(request, meetingId, Minutes, cancellationToken);

@@ -20,7 +20,7 @@ public static partial class ProjectCode
         var match = Shape().Match(code);
         if (!match.Success)
         {
-            return $"'{code}' is not of the form YYYY-RRRRRR-NN-NN-NNNNNN (digits).";
+            return $"'{code}' is not of the form YYYY-RRRRRR-NN-NN-NNNNNN (half-width digits 0–9, 半角数字).";
         }
 
         var year = int.Parse(match.Groups["year"].Value, System.Globalization.CultureInfo.InvariantCulture);
@@ -32,7 +32,8 @@ public static partial class ProjectCode
         return RegionCode.Problem(match.Groups["region"].Value) is { } region ? $"'{code}': {region}" : null;
     }
 
-    [GeneratedRegex(@"^(?<year>\d{4})-(?<region>\d{6})-\d{2}-\d{2}-\d{6}$")]
+    // ASCII digits only, to the end of the text: \d also matches full-width digits (２０２６), which int.Parse refuses, and $ allows a final line break.
+    [GeneratedRegex(@"^(?<year>[0-9]{4})-(?<region>[0-9]{6})-[0-9]{2}-[0-9]{2}-[0-9]{6}\z")]
     private static partial Regex Shape();
 }
 
@@ -43,13 +44,13 @@ public static partial class RegionCode
     {
         if (string.IsNullOrEmpty(code) || !Digits().IsMatch(code))
         {
-            return $"'{code}' is not a six-digit GB/T 2260 division code.";
+            return $"'{code}' is not a six-digit GB/T 2260 division code (half-width digits 0–9, 半角数字).";
         }
 
         var province = int.Parse(code[..2], System.Globalization.CultureInfo.InvariantCulture);
         return province is < 11 or > 82 ? $"'{code}' does not start with a province code (11–82)." : null;
     }
 
-    [GeneratedRegex(@"^\d{6}$")]
+    [GeneratedRegex(@"^[0-9]{6}\z")]
     private static partial Regex Digits();
 }

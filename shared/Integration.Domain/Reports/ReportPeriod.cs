@@ -30,7 +30,7 @@ public sealed partial record ReportPeriod(string Name, DateOnly From, DateOnly U
         var match = text is null ? null : Shape().Match(text);
         if (match is not { Success: true })
         {
-            return (null, $"{TextRules.Echo(text)} is not a period: a year and Q1–Q4, H1–H2 or B1–B6, e.g. 2026Q4, 2026H2, 2026B6.");
+            return (null, $"{TextRules.Echo(text)} is not a period: a year and Q1–Q4, H1–H2 or B1–B6 in half-width (ASCII) characters (半角字符), e.g. 2026Q4, 2026H2, 2026B6.");
         }
 
         var year = int.Parse(match.Groups["year"].Value, CultureInfo.InvariantCulture);
@@ -66,6 +66,7 @@ public sealed partial record ReportPeriod(string Name, DateOnly From, DateOnly U
     /// <summary>The period just ended before <paramref name="date"/>'s period (what the timer reports on).</summary>
     public static ReportPeriod Previous(DateOnly date, ReportCadence cadence) => Containing(Containing(date, cadence).From.AddDays(-1), cadence);
 
-    [GeneratedRegex(@"^(?<year>\d{4})(?<kind>[QHB])(?<n>\d)\z", RegexOptions.CultureInvariant)]
+    // ASCII digits only: \d also matches full-width and other scripts' digits, which int.Parse refuses.
+    [GeneratedRegex(@"^(?<year>[0-9]{4})(?<kind>[QHB])(?<n>[0-9])\z", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
 }

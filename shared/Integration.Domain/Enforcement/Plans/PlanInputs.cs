@@ -29,7 +29,7 @@ public static class PlanInputs
     public const int MaxScopeItems = 200;
     public const int MaxOfficersPerTarget = 20;
     public const int MaxPublishWithinWorkingDays = 60;
-    public const int MaxFindings = 50;
+    public const int MaxFindings = 500;
 
     /// <summary>A plan's body (create, and amend with the same shape). Defaults: one stratum <c>all</c> at 5 % with minimum 1, two officers per target.</summary>
     public static PlanInput? Plan(JsonElement body, FieldErrors errors, DateOnly today, PlanCatalogue catalogue)

@@ -39,7 +39,7 @@ public static class MeetingInputs
     public const int MaxTitleLength = 200;
     public const int MaxDetailLength = 1000;
     public const int MaxDecisions = 50;
-    public const int MaxActionItems = 100;
+    public const int MaxActionItems = 200;
     public const int MaxDueWorkingDays = 250;
 
     /// <summary>How far ahead a meeting may be set: a year, so a typo in the year is caught.</summary>
