@@ -76,7 +76,7 @@ public sealed partial class CallerCausedFailureTests(CallerCausedFailureTests.Pl
     [InlineData("""{"instanceId":"   "}""")]
     public async Task A_blank_probe_instance_id_is_a_400(string body)
     {
-        var problem = await (await platform.ClientFor("admin").PostAsync("/api/admin/orchestrations/probe", Json(body), Ct)).ReadProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await platform.ClientFor("admin").PostAsync("/api/operations/orchestrations/probe", Json(body), Ct)).ReadProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["instanceId"], problem.ErrorFields());
     }
 
