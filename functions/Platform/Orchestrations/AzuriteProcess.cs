@@ -99,7 +99,9 @@ public sealed partial class AzuriteProcess : IDisposable
     {
         ArgumentNullException.ThrowIfNull(start);
         var folder = start.PackageFolder;
-        var binary = start.Services == AzuriteServices.Table ? "azurite-table" : "azurite";
+        // Always the whole emulator: azurite-table alone prints the port it was given ("started on 127.0.0.1:0"), not
+        // the one its listener took, so port 0 could not be read back. A table-only caller just ignores blob and queue.
+        const string binary = "azurite";
         var executable = Path.Combine(folder, "node_modules", ".bin", OperatingSystem.IsWindows() ? binary + ".cmd" : binary);
         await EnsureInstalledAsync(folder, executable, cancellationToken);
 
@@ -115,7 +117,7 @@ public sealed partial class AzuriteProcess : IDisposable
 
         // Port 0: each service's listener takes a free port as it binds and Azurite prints it. Reserving ports here
         // and releasing them for Azurite to take would leave a window in which any other socket could take one.
-        var ports = start.Services == AzuriteServices.Table ? new AzuritePorts(null, null, 0) : new AzuritePorts(0, 0, 0);
+        var ports = new AzuritePorts(0, 0, 0);
         var workspace = start.DataFolder ?? Directory.CreateTempSubdirectory("azurite-").FullName;
         var startInfo = new ProcessStartInfo(executable)
         {
@@ -409,7 +411,7 @@ public sealed partial class AzuriteProcess : IDisposable
     /// <summary>Waits until Azurite has printed the port of each service it runs, then checks each one accepts a connection.</summary>
     private async Task<AzuritePorts> WaitUntilListeningAsync(AzuriteServices services, CancellationToken cancellationToken)
     {
-        string[] names = services == AzuriteServices.Table ? ["Table"] : ["Blob", "Queue", "Table"];
+        string[] names = ["Blob", "Queue", "Table"];
         var waited = Stopwatch.StartNew();
         while (true)
         {
@@ -424,7 +426,7 @@ public sealed partial class AzuriteProcess : IDisposable
 
             if (ports is not null && await AllListeningAsync(ports, cancellationToken))
             {
-                return ports;
+                return services == AzuriteServices.Table ? ports with { Blob = null, Queue = null } : ports;
             }
 
             if (Process.HasExited)
