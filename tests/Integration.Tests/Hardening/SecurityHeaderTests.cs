@@ -122,6 +122,23 @@ public sealed partial class SecurityHeaderTests(SecurityHeaderTests.Platform pla
     }
 
     [Fact]
+    public async Task Behind_a_proxy_that_ends_tls_the_forwarded_scheme_makes_the_cookies_secure()
+    {
+        // As the console's App Service sets ASPNETCORE_FORWARDEDHEADERS_ENABLED (infra/modules/consoleApp.bicep).
+        using var proxied = new PlatformFactory().With("ForwardedHeaders_Enabled", "true");
+        // The client sees http://localhost and would keep a Secure cookie to itself, so the test sends it back as the browser would.
+        using var console = proxied.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        console.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
+        var signIn = await console.GetAsync("/console/sign-in", Ct);
+        var antiforgery = Cookie(signIn, "console-antiforgery");
+        Assert.Contains("; secure", antiforgery, StringComparison.OrdinalIgnoreCase);
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/console/sign-in") { Content = SignInForm(await signIn.Content.ReadAsStringAsync(Ct), "dev-housing") };
+        post.Headers.Add("Cookie", antiforgery.Split(';')[0]);
+        var session = Cookie(await console.SendAsync(post, Ct), "console-session");
+        Assert.Contains("; secure", session, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Over_http_on_loopback_the_console_s_cookies_are_http_only_and_same_site_but_not_secure()
     {
         // A browser drops a Secure cookie sent over plain HTTP, which would leave local development unable to sign in.
