@@ -35,9 +35,10 @@ public static class AppComposition
         services.PostConfigure<StorageOptions>(o => o.DataPath = Path.GetFullPath(o.DataPath, builder.Environment.ContentRootPath));
         services.AddSingleton(CalendarSource.FromConfiguration(builder.Configuration, builder.Environment));
         var registry = services.AddPlatformIdentity(builder.Configuration, builder.Environment);
+        services.AddSingleton<SecurityHeaderPolicy>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = PlatformProblemDetails.Customize);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
-        services.AddHealthChecks().AddCheck<TableStoreHealthCheck>("store");
+        services.AddHealthChecks().AddCheck<TableStoreHealthCheck>("store").AddCheck<IdentityHealthCheck>(IdentityHealthCheck.Name);
         services.AddApprovals(builder.Configuration);
         services.AddLeads(builder.Configuration);
         services.AddEnforcementPlans(builder.Configuration);

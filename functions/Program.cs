@@ -55,11 +55,12 @@ builder.Services.AddLocalDurableTask(FunctionIndex.ForApp, builder.Configuration
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseCorrelation();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
-app.MapOpenApi();
+app.MapPlatformOpenApi(); // OpenApi:Public, else a signed-in caller
 app.MapFunctions(FunctionIndex.ForApp);
 app.MapConsole();
 

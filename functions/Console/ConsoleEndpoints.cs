@@ -36,12 +36,15 @@ public static class ConsoleEndpoints
         {
             o.Cookie.Name = "console-antiforgery";
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure over HTTPS (the antiforgery default never is); plain HTTP is left to loopback development.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
             o.Cookie.Name = "console-session";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.Cookie.Path = "/console";
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;

@@ -99,7 +99,7 @@ public sealed class SubscriptionInbox(
         catch (MessageLockLostException)
         {
             return new InboxOutcome.LockLost(
-                $"No lock {token} is held on message '{messageId}' of {topic}/{subscription}: it expired, or the message was already completed or abandoned. " +
+                $"No lock {token} is held on message {TextRules.Echo(messageId)} of {topic}/{subscription}: it expired, or the message was already completed or abandoned. " +
                 "Receive again; an expired or abandoned message is delivered again.");
         }
     }
@@ -119,12 +119,12 @@ public sealed class SubscriptionInbox(
         var declared = topology.Topics.FirstOrDefault(t => t.Name == topic);
         if (declared is null)
         {
-            return new InboxOutcome.Unknown($"There is no topic '{topic}'.");
+            return new InboxOutcome.Unknown($"There is no topic {TextRules.Echo(topic)}.");
         }
 
         if (!declared.Subscriptions.Any(s => s.Name == subscription))
         {
-            return new InboxOutcome.Unknown($"Topic '{topic}' has no subscription '{subscription}'.");
+            return new InboxOutcome.Unknown($"Topic '{topic}' has no subscription {TextRules.Echo(subscription)}.");
         }
 
         if (IsOwner(caller, subscription) || (allowOperator && caller.Has(PrincipalRole.Admin)))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Integration.Domain.Kernel;
 using Integration.Functions.Identity;
 using Integration.Functions.Infrastructure.Topics;
 using Integration.Functions.Platform;
@@ -47,7 +48,7 @@ public sealed class DeadLetterFunctions(TopicAdministration admin)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "operations/dead-letters/{id}/resubmit")] HttpRequest request, string id, CancellationToken cancellationToken) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var letter) && await admin.ResubmitDeadLetterAsync(letter, cancellationToken)
             ? TypedResults.NoContent()
-            : Problems.NotFound($"There is no dead-lettered message {id}.");
+            : Problems.NotFound($"There is no dead-lettered message {TextRules.Echo(id)}.");
 
     [Function("admin-subscriptions")]
     [Authorize(Policy = RoleNames.Admin)]

@@ -77,7 +77,7 @@ public sealed record OrchestrationListQuery(
             }
             else
             {
-                errors.Add("status", $"'{part}' is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())} (comma-separated).");
+                errors.Add("status", $"{TextRules.Echo(part)} is not a status; use {string.Join(", ", Enum.GetNames<OrchestrationRuntimeStatus>())} (comma-separated).");
             }
         }
 

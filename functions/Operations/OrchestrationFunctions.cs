@@ -81,7 +81,7 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
         instanceId ??= admin.NewProbeId();
         return await admin.StartProbeAsync(client, instanceId, input, cancellationToken)
             ? TypedResults.Accepted(Location(instanceId), new Accepted(instanceId, "started", Location(instanceId)))
-            : Problems.Conflict($"An orchestration instance '{instanceId}' already exists.");
+            : Problems.Conflict($"An orchestration instance {TextRules.Echo(instanceId)} already exists.");
     }
 
     [Function("admin-orchestration-get")]
@@ -199,10 +199,10 @@ public sealed class OrchestrationFunctions(IOptions<DurableOptions> options, Orc
 
     private static string Location(string instanceId) => $"/api/operations/orchestrations/{Uri.EscapeDataString(instanceId)}";
 
-    private static ProblemHttpResult NotFound(string instanceId) => Problems.NotFound($"There is no orchestration instance '{instanceId}'.");
+    private static ProblemHttpResult NotFound(string instanceId) => Problems.NotFound($"There is no orchestration instance {TextRules.Echo(instanceId)}.");
 
     private static ProblemHttpResult Finished(string instanceId, OrchestrationRuntimeStatus status, string detail) =>
-        Problems.Conflict($"Orchestration instance '{instanceId}' is {status}. {detail}", new Dictionary<string, object?> { ["runtimeStatus"] = status.ToString() });
+        Problems.Conflict($"Orchestration instance {TextRules.Echo(instanceId)} is {status}. {detail}", new Dictionary<string, object?> { ["runtimeStatus"] = status.ToString() });
 
     private ProblemHttpResult EngineOff() => TypedResults.Problem(
         options.Value.Engine == DurableEngineMode.Off

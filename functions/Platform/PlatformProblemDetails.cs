@@ -1,8 +1,13 @@
+using Integration.Domain.Kernel;
+
 namespace Integration.Functions.Platform;
 
 /// <summary>Every problem body carries the correlation id, and never an exception's details.</summary>
 public static class PlatformProblemDetails
 {
+    /// <summary>The most characters of the request's path a problem's <c>instance</c> repeats.</summary>
+    public const int InstanceLength = 200;
+
     public static void Customize(ProblemDetailsContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -14,7 +19,8 @@ public static class PlatformProblemDetails
             problem.Extensions["correlationId"] = id;
         }
 
-        problem.Instance ??= context.HttpContext.Request.Path;
+        // The path is the caller's: as long as Kestrel lets a request line be, so it is repeated only up to a bound.
+        problem.Instance = TextRules.Cut(problem.Instance ?? context.HttpContext.Request.Path.ToString(), InstanceLength);
         if (context.Exception is BadHttpRequestException bad)
         {
             // The defaults were applied for the 500 the exception handler set: type and title follow the real status.

@@ -69,6 +69,9 @@ var appSettings = {
   Messaging__Provider: 'ServiceBus'
   Messaging__ServiceBus__FullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
   Azure__AuthorityHost: authorityHost
+  // App Service ends TLS in front of the app: honour its X-Forwarded-Proto, so the app knows the request came over
+  // HTTPS and marks the console's cookies Secure.
+  ASPNETCORE_FORWARDEDHEADERS_ENABLED: 'true'
   // The function app runs the orchestrations and every timer; this instance only answers requests. Record
   // deadlines (every clock) are swept by the function app's timer whichever instance wrote them.
   Durable__Engine: 'Off'

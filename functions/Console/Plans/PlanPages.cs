@@ -346,7 +346,10 @@ public sealed class NewPlanPage : ComponentBase
         });
     }
 
-    private string Value(string name) => Model.Values.TryGetValue(name, out var v) && v.Count > 0 ? v[0] : "";
+    /// <summary>What the person typed, put back for correction; no field holds more than 200 characters, so no more is repeated.</summary>
+    private string Value(string name) => Model.Values.TryGetValue(name, out var v) && v.Count > 0 && v[0] is { } typed ? typed[..Math.Min(typed.Length, FormEchoLength)] : "";
+
+    private const int FormEchoLength = 200;
 
     private (string, object?) Invalid(string field) => ("aria-invalid", Model.Errors.Any(e => e.Field == field) ? "true" : null);
 

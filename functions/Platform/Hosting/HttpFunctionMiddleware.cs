@@ -39,6 +39,7 @@ public sealed class HttpFunctionMiddleware : IFunctionsWorkerMiddleware
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(invoke);
+        SecurityHeaders.AddOnStarting(http);
         return Correlation.RunAsync(http, () => HttpFunctionPipeline.RunAsync(http, function, async () =>
         {
             if (await invoke() is IResult result)

@@ -34,6 +34,8 @@ public sealed class ConsoleInfraTests(InfraTemplates infra) : IClassFixture<Infr
         Assert.Equal("AzureTables", settings["Storage__Provider"]!.GetValue<string>());
         Assert.Equal("ServiceBus", settings["Messaging__Provider"]!.GetValue<string>());
         Assert.Equal("Production", settings["ASPNETCORE_ENVIRONMENT"]!.GetValue<string>());
+        Assert.Equal("true", settings["ASPNETCORE_FORWARDEDHEADERS_ENABLED"]!.GetValue<string>());
+        Assert.False(settings.ContainsKey("OpenApi__Public"), "the OpenAPI document stays for signed-in callers");
         // Not a Functions host: no host storage, and no secret of any kind in a setting.
         Assert.DoesNotContain(settings, s => s.Key.StartsWith("AzureWebJobs", StringComparison.Ordinal) || s.Key.Contains("ConnectionString", StringComparison.Ordinal) && s.Key != "APPLICATIONINSIGHTS_CONNECTION_STRING");
 

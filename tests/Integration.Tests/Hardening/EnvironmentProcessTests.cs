@@ -18,11 +18,15 @@ public sealed class EnvironmentProcessTests
     [Fact]
     public async Task Dotnet_run_with_ASPNETCORE_ENVIRONMENT_Production_really_runs_as_production()
     {
+        // Nobody can sign in to it, so its health says unhealthy: the launch waits for that 503.
         await using var app = await RunAsync("Production");
         using var client = app.Client("dev-admin");
         var problem = await (await client.GetAsync("/api/me", Ct)).ReadProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal("Development keys are accepted only in the Development environment.", problem.GetProperty("detail").GetString());
         Assert.Single(app.Lines, l => l.Contains("No API keys are configured", StringComparison.Ordinal));
+        var health = await (await client.GetAsync("/api/health", Ct)).ReadJsonAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("unhealthy", health.GetProperty("checks").GetProperty("identity").GetProperty("status").GetString());
+        await (await client.GetAsync("/openapi/v1.json", Ct)).ReadProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -62,6 +66,6 @@ public sealed class EnvironmentProcessTests
             start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         }
 
-        return await BuiltFunctionApp.LaunchAsync(start, port, data, Ct);
+        return await BuiltFunctionApp.LaunchAsync(start, port, data, Ct, unhealthy: environment == "Production");
     }
 }

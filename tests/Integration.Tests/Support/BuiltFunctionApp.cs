@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
 
@@ -66,15 +67,16 @@ public sealed class BuiltFunctionApp : IAsyncDisposable
 
     /// <summary>
     /// Starts the app as <paramref name="start"/> says (the built dll, or <c>dotnet run</c> as an operator types it), listening on
-    /// <paramref name="port"/> with <paramref name="data"/> as its data folder (deleted on dispose), and waits until it is healthy.
+    /// <paramref name="port"/> with <paramref name="data"/> as its data folder (deleted on dispose), and waits until it is healthy
+    /// (or, with <paramref name="unhealthy"/>, until its health answers 503: an instance nobody can sign in to, on purpose).
     /// </summary>
-    public static async Task<BuiltFunctionApp> LaunchAsync(ProcessStartInfo start, int port, string data, CancellationToken ct)
+    public static async Task<BuiltFunctionApp> LaunchAsync(ProcessStartInfo start, int port, string data, CancellationToken ct, bool unhealthy = false)
     {
         ArgumentNullException.ThrowIfNull(start);
         var app = new BuiltFunctionApp(Process.Start(start)!, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"), data);
         try
         {
-            await app.WaitUntilHealthyAsync(ct);
+            await app.WaitUntilHealthyAsync(unhealthy ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, ct);
             return app;
         }
         catch
@@ -101,7 +103,7 @@ public sealed class BuiltFunctionApp : IAsyncDisposable
         return long.Parse(line[(field.Length + 1)..].Replace("kB", "", StringComparison.Ordinal).Trim(), NumberStyles.None, CultureInfo.InvariantCulture) * 1024;
     }
 
-    private async Task WaitUntilHealthyAsync(CancellationToken ct)
+    private async Task WaitUntilHealthyAsync(HttpStatusCode ready, CancellationToken ct)
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         var waited = Stopwatch.StartNew();
@@ -111,7 +113,7 @@ public sealed class BuiltFunctionApp : IAsyncDisposable
             Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), $"the app did not answer: {Output}");
             try
             {
-                if ((await client.GetAsync("/api/health", ct)).IsSuccessStatusCode)
+                if ((await client.GetAsync("/api/health", ct)).StatusCode == ready)
                 {
                     return;
                 }
