@@ -1,5 +1,6 @@
 using Integration.Domain.Enforcement.Plans;
 using Integration.Functions.Platform.Orchestrations;
+using Microsoft.DurableTask.Client;
 
 namespace Integration.Functions.Enforcement;
 
@@ -8,46 +9,18 @@ namespace Integration.Functions.Enforcement;
 /// and its orchestration's start leaves the plan without one. Starting is idempotent (instance id = plan id).
 /// </summary>
 public sealed class PlanOrchestrationRecovery(
-    Orchestrations orchestrations, PlanIndex index, PlanProgress progress, IHostApplicationLifetime lifetime, ILogger<PlanOrchestrationRecovery> logger) : BackgroundService
+    Orchestrations orchestrations, PlanIndex index, PlanProgress progress, IHostApplicationLifetime lifetime, ILogger<PlanOrchestrationRecovery> logger)
+    : StartUpRecovery(orchestrations, lifetime, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string What => "the plans' orchestrations";
+
+    protected override async Task RecoverAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (!orchestrations.Enabled)
+        await foreach (var plan in index.ReadAsync(PlanIndex.AllPartition, null, cancellationToken))
         {
-            return;
-        }
-
-        // The engine is a hosted service too: the client is touched only once every hosted service has started,
-        // since reaching the sidecar while the engine starts left the engine half-started.
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            await started.Task;
-        }
-
-        for (var attempt = 1; attempt <= 10 && !stoppingToken.IsCancellationRequested; attempt++)
-        {
-            try
+            if (plan.Stage != PlanStage.Closed)
             {
-                var client = orchestrations.Client;
-                // Fails while the sidecar is not yet reachable, so the loop waits for it.
-                await client.GetInstanceAsync(PlanOrchestration.Name + "-readiness", stoppingToken);
-                await foreach (var plan in index.ReadAsync(PlanIndex.AllPartition, null, stoppingToken))
-                {
-                    if (plan.Stage != PlanStage.Closed)
-                    {
-                        await progress.StartAsync(client, plan.PlanId, stoppingToken);
-                    }
-                }
-
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The engine may still be starting: try again shortly.
-                logger.LogWarning(e, "Checking the plans' orchestrations failed (attempt {Attempt}); trying again", attempt);
-                await Task.Delay(TimeSpan.FromSeconds(3 * attempt), stoppingToken);
+                await progress.StartAsync(client, plan.PlanId, cancellationToken);
             }
         }
     }

@@ -85,44 +85,18 @@ public sealed partial class ReportRunCheck(
 /// Starting is idempotent (instance id = period and version); the <c>run-check</c> deadline covers whatever this misses.
 /// </summary>
 public sealed class ReportRunRecovery(
-    Orchestrations orchestrations, RecordStore records, IHostApplicationLifetime lifetime, ILogger<ReportRunRecovery> logger) : BackgroundService
+    Orchestrations orchestrations, RecordStore records, IHostApplicationLifetime lifetime, ILogger<ReportRunRecovery> logger)
+    : StartUpRecovery(orchestrations, lifetime, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string What => "the coordination reports' pending runs";
+
+    protected override async Task RecoverAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (!orchestrations.Enabled)
+        await foreach (var report in records.ScanAsync<CoordinationReportState>(CoordinationReports.Kind, cancellationToken))
         {
-            return;
-        }
-
-        // The engine is a hosted service too: the client is touched only once every hosted service has started.
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
-        {
-            await started.Task;
-        }
-
-        for (var attempt = 1; attempt <= 10 && !stoppingToken.IsCancellationRequested; attempt++)
-        {
-            try
+            if (report.State.Pending is { } run && report.State.Versions.All(v => v.Version != run.Version))
             {
-                var client = orchestrations.Client;
-                await client.GetInstanceAsync(CoordinationReportOrchestration.Name + "-readiness", stoppingToken);
-                await foreach (var report in records.ScanAsync<CoordinationReportState>(CoordinationReports.Kind, stoppingToken))
-                {
-                    if (report.State.Pending is { } run && report.State.Versions.All(v => v.Version != run.Version))
-                    {
-                        await ReportRuns.StartAsync(client, run, stoppingToken);
-                    }
-                }
-
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The engine may still be starting: try again shortly.
-                logger.LogWarning(e, "Checking the coordination reports' pending runs failed (attempt {Attempt}); trying again", attempt);
-                await Task.Delay(TimeSpan.FromSeconds(3 * attempt), stoppingToken);
+                await ReportRuns.StartAsync(client, run, cancellationToken);
             }
         }
     }
