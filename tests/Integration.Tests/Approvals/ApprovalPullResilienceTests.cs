@@ -7,6 +7,7 @@ using static Integration.Tests.Approvals.PullHarness;
 namespace Integration.Tests.Approvals;
 
 /// <summary>How the pull connector behaves when the feed throttles, refuses a token or keeps failing.</summary>
+[Trait("lane", "integration")]
 public sealed class ApprovalPullResilienceTests
 {
     [Fact]

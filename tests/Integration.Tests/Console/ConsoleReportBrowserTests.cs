@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 namespace Integration.Tests.Console;
 
 /// <summary>协调通报: a department reads its own section of the period's report, the on-time chart in numbers, and acknowledges it.</summary>
+[Trait("lane", "browser")]
 public sealed class ConsoleReportBrowserTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration.Tests.Durable;
 
+[Trait("lane", "integration")]
 public sealed class DeadLetterApiTests(DeadLetterApiTests.Platform platform) : IClassFixture<DeadLetterApiTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Integration.Tests.Durable;
 
 /// <summary>Data written when deadlines were woken by scheduled messages on topic <c>deadlines</c> gets into the index.</summary>
+[Trait("lane", "integration")]
 public sealed class DeadlineIndexUpgradeTests : IDisposable
 {
     private readonly PlatformFactory platform = new PlatformFactory().WithDeadlinesSweptByTest();

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Integration.Tests.Durable;
 
 /// <summary>A crash between commit and publish loses nothing: the committed outbox row is carried out later.</summary>
+[Trait("lane", "integration")]
 public sealed class OutboxRecoveryTests : IDisposable
 {
     private readonly string dataPath = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));

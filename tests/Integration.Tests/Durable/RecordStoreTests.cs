@@ -202,8 +202,10 @@ public abstract class RecordStoreTests : IDisposable
     }
 }
 
+[Trait("lane", "integration")]
 public sealed class SqliteRecordStoreTests() : RecordStoreTests(WithRecordingHandler(new PlatformFactory()));
 
+[Trait("lane", "integration")]
 [Collection(nameof(AzuriteCollection))]
 public sealed class AzureTablesRecordStoreTests(AzuriteFixture azurite) : RecordStoreTests(WithRecordingHandler(new PlatformFactory()
     .With("Storage:Provider", "AzureTables")

@@ -15,6 +15,7 @@ namespace Integration.Tests.Orchestrations;
 /// The engine as the app runs it: the sidecar over the Azure Storage provider on Azurite, the worker and client in the
 /// app, driven through the admin endpoints.
 /// </summary>
+[Trait("lane", "integration")]
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
 {

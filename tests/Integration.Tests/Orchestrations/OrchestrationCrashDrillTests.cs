@@ -16,6 +16,7 @@ namespace Integration.Tests.Orchestrations;
 /// waits for its external event, and while another probe's effect activity runs. After a restart both complete, and no
 /// effect is applied twice (each attempt of the effect activity leaves a row saying whether it applied the effect).
 /// </summary>
+[Trait("lane", "drill")]
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) : IDisposable
 {

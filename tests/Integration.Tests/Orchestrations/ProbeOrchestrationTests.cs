@@ -16,6 +16,7 @@ namespace Integration.Tests.Orchestrations;
 /// The probe's logic in the in-process test host (in-memory task hub, real worker over gRPC). Its timers run on the
 /// wall clock, so the waits here are seconds at most.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class ProbeOrchestrationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);

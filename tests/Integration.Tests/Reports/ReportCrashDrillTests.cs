@@ -18,6 +18,7 @@ namespace Integration.Tests.Reports;
 /// every one of them is done, and done once: one version per request, one message per department for each version,
 /// one creation and one consultation message per participant for the plan, which its orchestration follows.
 /// </summary>
+[Trait("lane", "drill")]
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class ReportCrashDrillTests(DurableAzuriteFixture azurite) : IDisposable
 {

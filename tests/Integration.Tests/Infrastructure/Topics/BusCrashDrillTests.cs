@@ -12,6 +12,7 @@ namespace Integration.Tests.Infrastructure.Topics;
 /// Kills a publisher and then a consumer with SIGKILL part-way, restarts both, and checks that every
 /// subscription ends with every message processed exactly once in effect.
 /// </summary>
+[Trait("lane", "drill")]
 public sealed class BusCrashDrillTests : IAsyncDisposable
 {
     private const int Count = 10_000;

@@ -8,6 +8,7 @@ using static Integration.Tests.Infrastructure.Topics.TestBus;
 
 namespace Integration.Tests.Infrastructure.Topics;
 
+[Trait("lane", "integration")]
 public sealed class TopicConsumerHostTests
 {
     private static readonly TopicTopology Topology = new()
