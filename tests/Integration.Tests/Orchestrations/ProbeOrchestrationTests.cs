@@ -139,19 +139,11 @@ public sealed class ProbeOrchestrationTests : IAsyncLifetime
 
     private async Task WaitForStepAsync(string id, string step, CancellationToken ct)
     {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < Patience)
-        {
-            var status = (await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, ct))?.ReadCustomStatusAs<ProbeStatus>();
-            if (status?.Step == step)
-            {
-                return;
-            }
-
-            await Task.Delay(50, ct);
-        }
-
-        Assert.Fail($"{id} never reached step {step}.");
+        await Eventually.WaitUntilAsync(
+            async () => (await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, ct))?.ReadCustomStatusAs<ProbeStatus>()?.Step == step,
+            Patience,
+            $"{id} reached step {step}",
+            ct);
     }
 
     private async Task<IReadOnlyList<TableEntity>> RowsAsync(string partition) =>

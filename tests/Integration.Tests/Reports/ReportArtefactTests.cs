@@ -337,24 +337,32 @@ public sealed class ReportOrchestrationTests(DurableAzuriteFixture azurite)
 
     private static async Task<JsonElement> WaitForReportAsync(HttpClient client, string path, CancellationToken ct)
     {
-        var until = TimeProvider.System.GetUtcNow() + Patience;
-        while (true)
-        {
-            var response = await client.GetAsync(path, ct);
-            if (response.StatusCode == HttpStatusCode.OK)
+        JsonElement report = default;
+        var last = HttpStatusCode.NotFound;
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                return await response.ReadJsonAsync();
-            }
+                var response = await client.GetAsync(path, ct);
+                last = response.StatusCode;
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    report = await response.ReadJsonAsync();
+                    return true;
+                }
 
-            // Before the run is found the answer may be 404 (not yet started); once found, 202 with its step.
-            if (response.StatusCode == HttpStatusCode.Accepted)
-            {
-                var progress = await response.ReadJsonAsync(HttpStatusCode.Accepted);
-                Assert.StartsWith("report-20", progress.GetProperty("instanceId").GetString(), StringComparison.Ordinal);
-            }
+                // Before the run is found the answer may be 404 (not yet started); once found, 202 with its step.
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    var progress = await response.ReadJsonAsync(HttpStatusCode.Accepted);
+                    Assert.StartsWith("report-20", progress.GetProperty("instanceId").GetString(), StringComparison.Ordinal);
+                }
 
-            Assert.True(TimeProvider.System.GetUtcNow() < until, $"{path} did not answer 200 within {Patience}: {response.StatusCode}");
-            await Task.Delay(250, ct);
-        }
+                return false;
+            },
+            Patience,
+            $"{path} answered 200",
+            () => last.ToString(),
+            ct);
+        return report;
     }
 }
