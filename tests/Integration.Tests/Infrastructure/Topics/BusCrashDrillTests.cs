@@ -93,6 +93,7 @@ public sealed class BusCrashDrillTests : IAsyncDisposable
                 throw new TimeoutException($"'{countQuery}' stayed at {count}. {process.Output}");
             }
 
+            // Not Eventually: the kill must land part way, so this asks far more often than a wait for a condition would.
             await Task.Delay(10, Cancellation);
         }
     }
