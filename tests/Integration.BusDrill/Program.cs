@@ -99,6 +99,7 @@ static async Task<int> ConsumeAsync(SqliteDatabase database, int count)
 
     using var host = builder.Build();
     await host.StartAsync();
+    // The drill kills this process at a moment of its choosing; the wait for the test's condition, and its cap, are the test's.
     while (!await IsDrainedAsync(database, count))
     {
         await Task.Delay(TimeSpan.FromMilliseconds(250));

@@ -7,6 +7,7 @@ using static Integration.Tests.Approvals.ApprovalData;
 
 namespace Integration.Tests.Approvals;
 
+[Trait("lane", "integration")]
 public sealed class ApprovalClaimApiTests(ApprovalClaimApiTests.Platform platform) : IClassFixture<ApprovalClaimApiTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

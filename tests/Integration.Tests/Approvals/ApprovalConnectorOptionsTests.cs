@@ -3,6 +3,7 @@ using Integration.Tests.Support;
 namespace Integration.Tests.Approvals;
 
 /// <summary>A bad <c>Connectors:ApprovalSystem</c> setting stops the app at start-up, and the message names the key.</summary>
+[Trait("lane", "integration")]
 public sealed class ApprovalConnectorOptionsTests
 {
     private const string Key = "Connectors:ApprovalSystem:";

@@ -125,12 +125,6 @@ internal static class ApprovalData
     /// <summary>Polls until <paramref name="condition"/> holds, failing after <paramref name="timeout"/>.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(condition);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(watch.Elapsed < (timeout ?? TimeSpan.FromSeconds(10)), $"Timed out waiting for {what}.");
-            await Task.Delay(50, Cancellation);
-        }
+        await Support.Eventually.WaitUntilAsync(condition, timeout ?? Support.Eventually.Patience, what, Cancellation);
     }
 }

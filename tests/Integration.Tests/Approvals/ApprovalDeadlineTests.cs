@@ -9,6 +9,7 @@ using static Integration.Tests.Approvals.ApprovalData;
 namespace Integration.Tests.Approvals;
 
 /// <summary>Claim deadlines on a clock the tests move: across the Spring Festival of 2026, with the reminder and the overdue warning.</summary>
+[Trait("lane", "integration")]
 public sealed class ApprovalDeadlineTests
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);

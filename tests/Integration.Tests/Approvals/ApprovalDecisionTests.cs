@@ -5,6 +5,7 @@ using Integration.Tests.Support;
 
 namespace Integration.Tests.Approvals;
 
+[Trait("lane", "unit")]
 public sealed class ApprovalDecisionTests
 {
     private static readonly DateTimeOffset Pushed = new(2026, 2, 13, 10, 0, 0, TimeSpan.FromHours(8));

@@ -10,6 +10,7 @@ using Polly;
 namespace Integration.Tests.Approvals;
 
 /// <summary>The pieces of the feed contract that need no server: paging, parsing a page, Retry-After.</summary>
+[Trait("lane", "unit")]
 public sealed class ApprovalFeedTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 10, 9, 9, 0, 0, TimeSpan.FromHours(8));

@@ -6,6 +6,7 @@ using static Integration.Tests.Approvals.ApprovalData;
 namespace Integration.Tests.Approvals;
 
 /// <summary>Listings and the detail view, on a platform of their own so the counts are exact.</summary>
+[Trait("lane", "integration")]
 public sealed class ApprovalListApiTests(ApprovalListApiTests.Platform platform) : IClassFixture<ApprovalListApiTests.Platform>, IAsyncLifetime
 {
     private static readonly string[] Housing = [NewId("H"), NewId("H"), NewId("H")];

@@ -7,6 +7,7 @@ using static Integration.Tests.Approvals.PullHarness;
 namespace Integration.Tests.Approvals;
 
 /// <summary>How the pull connector behaves when the feed throttles, refuses a token or keeps failing.</summary>
+[Trait("lane", "integration")]
 public sealed class ApprovalPullResilienceTests
 {
     [Fact]
@@ -47,6 +48,8 @@ public sealed class ApprovalPullResilienceTests
         {
             await WithinAsync(pause, "the pipeline never paused for the 37 s the 429 asked for");
             clock.Advance(TimeSpan.FromSeconds(37) - TimeSpan.FromMilliseconds(1));
+
+            // Not a wait for something to happen but a window in which nothing may: no retry 1 ms early.
             await Task.Delay(200, Cancellation);
             Assert.Single(feed.Requests);
             Assert.False(run.IsCompleted);
@@ -136,7 +139,8 @@ public sealed class ApprovalPullResilienceTests
         Assert.Contains("circuit", first.Error, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(1, Volatile.Read(ref handlers));
 
-        // The factory retires a handler chain after its lifetime, on the real clock.
+        // The factory retires a handler chain after its lifetime, on the real clock, which no fake clock reaches: letting
+        // that lifetime pass is the subject of the test, and the second run shows that a new chain was built.
         await Task.Delay(TimeSpan.FromSeconds(1.5), Cancellation);
         var second = await pull.RunAsync(Cancellation);
 
@@ -163,8 +167,10 @@ public sealed class ApprovalPullResilienceTests
         try
         {
             await WithinAsync(attemptTimeout, "no 7 s attempt timeout was armed");
-            await WithinAsync(WaitUntilAsync(() => feed.Answered("hang") == 1), "the feed never started to hang");
+            await Support.Eventually.WaitUntilAsync(() => feed.Answered("hang") == 1, Support.Eventually.Patience, "the feed started to hang", Cancellation);
             clock.Advance(TimeSpan.FromSeconds(7) - TimeSpan.FromMilliseconds(1));
+
+            // Not a wait for something to happen but a window in which nothing may: the attempt is not cut 1 ms early.
             await Task.Delay(200, Cancellation);
             Assert.Single(feed.Requests);
 
@@ -206,15 +212,8 @@ public sealed class ApprovalPullResilienceTests
         for (var i = 0; i < 10 && !run.IsCompleted; i++)
         {
             clock.Advance(TimeSpan.FromMinutes(3));
+            // A cap on the wait for the run, which ends it early when the run completes; not a sleep.
             await Task.WhenAny(run, Task.Delay(500, Cancellation));
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        while (!condition())
-        {
-            await Task.Delay(10, Cancellation);
         }
     }
 }

@@ -9,6 +9,7 @@ using static Integration.Tests.Approvals.PullHarness;
 namespace Integration.Tests.Approvals;
 
 /// <summary>The pull connector against a real HTTP feed on loopback that misbehaves at random (seeded, so every run sees the same failures).</summary>
+[Trait("lane", "integration")]
 public sealed class ApprovalPullTests
 {
     [Fact]

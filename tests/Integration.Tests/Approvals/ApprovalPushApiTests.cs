@@ -8,6 +8,7 @@ using static Integration.Tests.Approvals.ApprovalData;
 
 namespace Integration.Tests.Approvals;
 
+[Trait("lane", "integration")]
 public sealed class ApprovalPushApiTests(ApprovalPushApiTests.Platform platform) : IClassFixture<ApprovalPushApiTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

@@ -5,6 +5,7 @@ using Integration.Domain.Kernel;
 
 namespace Integration.Tests.Approvals;
 
+[Trait("lane", "unit")]
 public sealed class ApprovalReaderTests
 {
     private static readonly ApprovalRules Rules = new(

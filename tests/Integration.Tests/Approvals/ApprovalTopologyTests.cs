@@ -7,6 +7,7 @@ using Integration.Functions.Platform;
 
 namespace Integration.Tests.Approvals;
 
+[Trait("lane", "unit")]
 public sealed class ApprovalTopologyTests
 {
     private static readonly PrincipalRegistry Registry = new("威海市",

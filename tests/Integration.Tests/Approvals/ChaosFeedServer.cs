@@ -184,6 +184,7 @@ internal sealed class ChaosFeedServer : IAsyncDisposable
             case "hang":
                 try
                 {
+                    // A feed that does not answer is what the attempt timeout is tested against: the delay is the subject.
                     await Task.Delay(HangFor, context.RequestAborted);
                 }
                 catch (OperationCanceledException)

@@ -8,6 +8,7 @@ using static Integration.Tests.Approvals.ApprovalData;
 namespace Integration.Tests.Approvals;
 
 /// <summary>Many writers on one record at once: each is told what happened, and the history stays one chain.</summary>
+[Trait("lane", "integration")]
 public sealed class ConcurrentAssignTests
 {
     [Fact]

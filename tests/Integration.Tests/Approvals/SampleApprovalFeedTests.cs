@@ -8,6 +8,7 @@ using static Integration.Tests.Approvals.PullHarness;
 namespace Integration.Tests.Approvals;
 
 /// <summary>The Development sample feed: served under the contract, and pulled into a working flow.</summary>
+[Trait("lane", "integration")]
 public sealed class SampleApprovalFeedTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Integration.Tests.Support;
 
 namespace Integration.Tests.Calendar;
 
+[Trait("lane", "integration")]
 public sealed class CalendarApiTests(CalendarApiTests.Platform platform) : IClassFixture<CalendarApiTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

@@ -3,6 +3,7 @@ using Integration.Tests.Support;
 
 namespace Integration.Tests.Calendar;
 
+[Trait("lane", "integration")]
 public sealed class CalendarDataFileTests
 {
     private const string Source = "calendar.json";

@@ -11,6 +11,7 @@ namespace Integration.Tests.Calendar;
 /// A deadline is stored as its rule and counted on the calendar loaded now: after a reload that moves a
 /// provisional deadline, the detail, the listing, the overdue filter and lateness all show the new count.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class CalendarReloadViewsTests : IDisposable
 {
     private static readonly TimeSpan China = TimeSpan.FromHours(8);

@@ -5,6 +5,7 @@ using Integration.Tests.Support;
 namespace Integration.Tests.Calendar;
 
 /// <summary>Properties of the deadline over every start day from 2023 to 2028 and N up to a year.</summary>
+[Trait("lane", "unit")]
 public sealed class DeadlinePropertyTests
 {
     private static readonly DateOnly First = new(2023, 1, 1);

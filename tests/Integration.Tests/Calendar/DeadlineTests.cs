@@ -3,6 +3,7 @@ using Integration.Tests.Support;
 
 namespace Integration.Tests.Calendar;
 
+[Trait("lane", "unit")]
 public sealed class DeadlineTests
 {
     private static WorkingDayCalendar Calendar => TestCalendar.Instance;

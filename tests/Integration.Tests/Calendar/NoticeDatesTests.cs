@@ -4,6 +4,7 @@ using Integration.Tests.Support;
 namespace Integration.Tests.Calendar;
 
 /// <summary>Every holiday and adjusted working day of the State Council notices for 2024–2026.</summary>
+[Trait("lane", "unit")]
 public sealed class NoticeDatesTests
 {
     public static TheoryData<string, string, string> Holidays() => new()

@@ -10,6 +10,7 @@ namespace Integration.Tests.Console;
 /// Playwright against the built app in its own process. A department signs in with its key, sees the approval routed
 /// to it with its working-day countdown, and claims it; axe finds no serious or critical violation on the page.
 /// </summary>
+[Trait("lane", "browser")]
 public sealed class ConsoleBrowserTests
 {
     private const string ApprovalId = "WH-CONSOLE-0001";

@@ -7,6 +7,7 @@ using Microsoft.Playwright;
 namespace Integration.Tests.Console;
 
 /// <summary>总览: the coordinator sees what is overdue across the municipality and the state of the platform's queues and engine.</summary>
+[Trait("lane", "browser")]
 public sealed class ConsoleOverviewBrowserTests
 {
     private const string ApprovalId = "WH-CONSOLE-OVERDUE-01";

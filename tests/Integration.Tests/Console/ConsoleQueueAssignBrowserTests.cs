@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 namespace Integration.Tests.Console;
 
 /// <summary>待认领 for the coordinator: it sees what no department holds and assigns it, with the consequence stated before the click.</summary>
+[Trait("lane", "browser")]
 public sealed class ConsoleQueueAssignBrowserTests
 {
     private const string ApprovalId = "WH-CONSOLE-ASSIGN-01";

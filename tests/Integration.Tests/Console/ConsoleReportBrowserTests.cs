@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 namespace Integration.Tests.Console;
 
 /// <summary>协调通报: a department reads its own section of the period's report, the on-time chart in numbers, and acknowledges it.</summary>
+[Trait("lane", "browser")]
 public sealed class ConsoleReportBrowserTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -112,7 +113,7 @@ public sealed class ConsoleReportBrowserTests
         // The meeting is moved (through the API) to a moment just ahead; once it has passed, the minutes form opens.
         var soon = TimeProvider.System.GetUtcNow().AddSeconds(3);
         Assert.Equal(HttpStatusCode.OK, (await ndrcApi.PostAsJsonAsync($"/api/reports/coordination/{period}/meeting", new { at = soon }, Ct)).StatusCode);
-        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
+        await Eventually.WaitUntilAsync(() => TimeProvider.System.GetUtcNow() > soon, Eventually.Patience, "the meeting time passed", Ct);
         await ndrc.GotoAsync($"/console/reports?period={period}");
         var minutes = ndrc.GetByRole(AriaRole.Form, new() { Name = "录入会议纪要" });
         await minutes.GetByLabel("会议纪要").FillAsync("会商海滨路片区项目认领衔接问题。");

@@ -9,6 +9,7 @@ using Microsoft.Playwright;
 namespace Integration.Tests.Console;
 
 /// <summary>办理记录: a record's history as a timeline, opened from the queue, with the 校验 badge of the recomputed hash chain.</summary>
+[Trait("lane", "browser")]
 public sealed class ConsoleTimelineBrowserTests
 {
     private const string ApprovalId = "WH-CONSOLE-TIMELINE-01";

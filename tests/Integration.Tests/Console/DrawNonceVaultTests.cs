@@ -10,6 +10,7 @@ namespace Integration.Tests.Console;
 /// The nonces the console keeps for departments, on the embedded table store's file: one per department, plan and
 /// attempt, the same on every call and after the store is opened again (a restart), never another department's.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class DrawNonceVaultTests(TemporaryDatabaseFile file) : IClassFixture<TemporaryDatabaseFile>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

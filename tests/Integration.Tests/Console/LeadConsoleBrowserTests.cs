@@ -14,6 +14,7 @@ namespace Integration.Tests.Console;
 /// its receipt against the catalogue and reports the result in the console; a returned lead reaches the coordinator,
 /// who routes it in the console.
 /// </summary>
+[Trait("lane", "browser")]
 public sealed class LeadConsoleBrowserTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

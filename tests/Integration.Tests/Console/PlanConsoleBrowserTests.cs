@@ -14,6 +14,7 @@ namespace Integration.Tests.Console;
 /// listed per field in Chinese), confirms it, commits and reveals with the nonce the console keeps for it, verifies the
 /// draw and enters a task's result; the other participants and the coordinator act through the API.
 /// </summary>
+[Trait("lane", "browser")]
 public sealed class PlanConsoleBrowserTests
 {
     private const string PlanId = "WH-PLAN-CONSOLE-0001";

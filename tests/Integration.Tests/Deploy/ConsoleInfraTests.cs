@@ -7,6 +7,7 @@ namespace Integration.Tests.Deploy;
 /// The console on Azure (infra/modules/consoleApp.bicep): the same build as the app's own host on App Service, beside
 /// the function app, on the same storage and topics, running no timer and no engine, so nothing runs twice.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class ConsoleInfraTests(InfraTemplates infra) : IClassFixture<InfraTemplates>
 {
     [Fact]

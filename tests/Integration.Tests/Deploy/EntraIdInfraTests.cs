@@ -4,6 +4,7 @@ using Integration.Functions.Identity.EntraId;
 namespace Integration.Tests.Deploy;
 
 /// <summary>The Entra ID app settings of infra/: written only for a tenant, named as the app reads them, never a secret.</summary>
+[Trait("lane", "integration")]
 public sealed class EntraIdInfraTests(InfraTemplates infra) : IClassFixture<InfraTemplates>
 {
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 namespace Integration.Tests.Deploy;
 
 /// <summary>infra/ compiled and linted by the packaged Bicep compiler, and the compiled template read for what matters on Azure.</summary>
+[Trait("lane", "integration")]
 public sealed class InfraTemplateTests(InfraTemplates infra) : IClassFixture<InfraTemplates>
 {
     /// <summary>Warnings accepted on purpose, each explained in docs/deploy.md ("Linter"). None today.</summary>

@@ -7,6 +7,7 @@ using Integration.Tests.Support;
 namespace Integration.Tests.Deploy;
 
 /// <summary>infra/topology.weihai.json is what the app declares for Weihai, written by <c>export-topology</c>.</summary>
+[Trait("lane", "integration")]
 public sealed class TopologyParametersTests
 {
     private const string Regenerate = "dotnet run --project functions -- export-topology ../infra/topology.weihai.json";

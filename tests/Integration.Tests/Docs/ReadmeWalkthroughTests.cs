@@ -8,6 +8,7 @@ namespace Integration.Tests.Docs;
 /// against the built app started as its own process the way the README starts it (Development, the sample approval feed,
 /// the Durable engine on an Azurite the app starts), on a free loopback port with a data folder of its own.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class ReadmeWalkthroughTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration.Tests.Durable;
 
+[Trait("lane", "integration")]
 public sealed class AuditApiTests(AuditApiTests.Platform platform) : IClassFixture<AuditApiTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Integration.Tests.Durable;
 
 /// <summary>A writer that loses every race ends with a typed failure the HTTP layer answers as 409, not a raw store error.</summary>
+[Trait("lane", "integration")]
 public sealed class ConcurrentUpdateTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration.Tests.Durable;
 
+[Trait("lane", "integration")]
 public sealed class DeadLetterApiTests(DeadLetterApiTests.Platform platform) : IClassFixture<DeadLetterApiTests.Platform>
 {
     public sealed class Platform : PlatformFactory;
@@ -39,20 +40,16 @@ public sealed class DeadLetterApiTests(DeadLetterApiTests.Platform platform) : I
 
         var admin = platform.ClientFor("admin");
         System.Text.Json.JsonElement letter = default;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(20))
-        {
-            var list = await (await admin.GetAsync($"/api/operations/dead-letters?topic={ApprovalMessages.Feedback}", Ct)).ReadJsonAsync();
-            letter = list.EnumerateArray().FirstOrDefault(l => l.GetProperty("messageId").GetString() == id);
-            if (letter.ValueKind != System.Text.Json.JsonValueKind.Undefined)
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                break;
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.NotEqual(System.Text.Json.JsonValueKind.Undefined, letter.ValueKind);
+                var list = await (await admin.GetAsync($"/api/operations/dead-letters?topic={ApprovalMessages.Feedback}", Ct)).ReadJsonAsync();
+                letter = list.EnumerateArray().FirstOrDefault(l => l.GetProperty("messageId").GetString() == id);
+                return letter.ValueKind != System.Text.Json.JsonValueKind.Undefined;
+            },
+            Eventually.Patience,
+            $"{id} is a dead letter",
+            Ct);
         Assert.Equal(SqliteTopicReceiver.MaxDeliveryCountExceeded, letter.GetProperty("reason").GetString());
         Assert.Equal(ApprovalMessages.FeedbackSubscription, letter.GetProperty("subscription").GetString());
         Assert.Equal(10, letter.GetProperty("deliveryCount").GetInt32());

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Integration.Tests.Durable;
 
 /// <summary>Data written when deadlines were woken by scheduled messages on topic <c>deadlines</c> gets into the index.</summary>
+[Trait("lane", "integration")]
 public sealed class DeadlineIndexUpgradeTests : IDisposable
 {
     private readonly PlatformFactory platform = new PlatformFactory().WithDeadlinesSweptByTest();
@@ -29,12 +30,7 @@ public sealed class DeadlineIndexUpgradeTests : IDisposable
         await Store.DeleteAsync(RecordStore.Table, outbox.PartitionKey, outbox.RowKey, "*", Ct);
 
         // The start-up ran it on the empty store and left its marker; without the marker this is the first start after an upgrade.
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await Store.GetAsync(DeadlineIndex.Table, "meta", "backfill-v1", Ct) is null)
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the start-up never built the index");
-            await Task.Delay(50, Ct);
-        }
+        await Eventually.WaitUntilAsync(async () => await Store.GetAsync(DeadlineIndex.Table, "meta", "backfill-v1", Ct) is not null, Eventually.Patience, "the start-up built the index", Ct);
 
         await Store.DeleteAsync(DeadlineIndex.Table, "meta", "backfill-v1", "*", Ct);
         var backfill = platform.Services.GetRequiredService<DeadlineIndexBackfill>();

@@ -247,8 +247,10 @@ public abstract class DeadlineSweepTests : IDisposable
     private static RecordKey NewKey() => new("test", Guid.NewGuid().ToString("N"));
 }
 
+[Trait("lane", "integration")]
 public sealed class SqliteDeadlineSweepTests() : DeadlineSweepTests(new PlatformFactory());
 
+[Trait("lane", "integration")]
 [Collection(nameof(AzuriteCollection))]
 public sealed class AzureTablesDeadlineSweepTests(AzuriteFixture azurite) : DeadlineSweepTests(new PlatformFactory()
     .With("Storage:Provider", "AzureTables")

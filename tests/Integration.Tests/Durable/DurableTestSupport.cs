@@ -43,6 +43,7 @@ public static class TestTopics
                 return messages;
             }
 
+            // Not Eventually: a caller may also ask for a window in which no message may arrive (atLeast beyond what is due).
             await Task.Delay(50);
         }
     }

@@ -141,8 +141,10 @@ public abstract class LargeTransitionTests : IDisposable
     }
 }
 
+[Trait("lane", "integration")]
 public sealed class SqliteLargeTransitionTests() : LargeTransitionTests(new PlatformFactory());
 
+[Trait("lane", "integration")]
 [Collection(nameof(AzuriteCollection))]
 public sealed class AzureTablesLargeTransitionTests(AzuriteFixture azurite) : LargeTransitionTests(new PlatformFactory()
     .With("Storage:Provider", "AzureTables")

@@ -10,6 +10,7 @@ using static Integration.Tests.Approvals.ApprovalData;
 namespace Integration.Tests.Durable;
 
 /// <summary>What follows a commit (messages, listing index) happens whatever the caller does after it.</summary>
+[Trait("lane", "integration")]
 public sealed class PostCommitTests : IDisposable
 {
     private readonly string dataPath = Path.Combine(Path.GetTempPath(), "integration-tests", Guid.NewGuid().ToString("N"));

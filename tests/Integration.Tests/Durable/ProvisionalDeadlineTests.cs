@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Integration.Tests.Durable;
 
 /// <summary>A deadline counted into a year without a notice is recounted when the notice is loaded.</summary>
+[Trait("lane", "integration")]
 public sealed class ProvisionalDeadlineTests : IDisposable
 {
     private readonly string calendarFile = Path.Combine(Path.GetTempPath(), $"calendar-{Guid.NewGuid():N}.json");

@@ -147,7 +147,7 @@ public abstract class RecordStoreTests : IDisposable
     public async Task A_deadline_fires_once_through_the_sweep_and_is_marked_fired()
     {
         var (key, due) = await CreateWithDeadlineAsync(TimeSpan.FromMilliseconds(300));
-        await Task.Delay(TimeSpan.FromMilliseconds(400), Ct);
+        await UntilPastAsync(due);
         await Services.SweepDeadlinesAsync();
 
         var handler = Services.GetServices<IDeadlineHandler>().OfType<RecordingDeadlineHandler>().Single();
@@ -166,10 +166,10 @@ public abstract class RecordStoreTests : IDisposable
     [Fact]
     public async Task A_cancelled_deadline_never_fires()
     {
-        var (key, _) = await CreateWithDeadlineAsync(TimeSpan.FromMilliseconds(500));
+        var (key, due) = await CreateWithDeadlineAsync(TimeSpan.FromMilliseconds(500));
         await Records.UpdateAsync<Counter>(key, r => new Change<Counter> { State = r.State, Action = "test.answered", Principal = "housing", Cancel = ["reply"] }, Ct);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(600), Ct);
+        await UntilPastAsync(due);
         await Services.SweepDeadlinesAsync();
         var handler = Services.GetServices<IDeadlineHandler>().OfType<RecordingDeadlineHandler>().Single();
         Assert.DoesNotContain(handler.Handled, h => h.Record == key.PartitionKey);
@@ -178,6 +178,13 @@ public abstract class RecordStoreTests : IDisposable
 
     protected static PlatformFactory WithRecordingHandler(PlatformFactory factory) =>
         factory.WithServices(services => services.AddSingleton<IDeadlineHandler, RecordingDeadlineHandler>());
+
+    // The platform's clock here is the real one, so the deadline falls due when that clock passes it.
+    private Task UntilPastAsync(DateTimeOffset due)
+    {
+        var time = Services.GetRequiredService<TimeProvider>();
+        return Eventually.WaitUntilAsync(() => time.GetUtcNow() > due, Eventually.Patience, $"the clock passed {due:O}", Ct);
+    }
 
     private async Task<(RecordKey Key, DateTimeOffset Due)> CreateWithDeadlineAsync(TimeSpan dueIn)
     {
@@ -202,8 +209,10 @@ public abstract class RecordStoreTests : IDisposable
     }
 }
 
+[Trait("lane", "integration")]
 public sealed class SqliteRecordStoreTests() : RecordStoreTests(WithRecordingHandler(new PlatformFactory()));
 
+[Trait("lane", "integration")]
 [Collection(nameof(AzuriteCollection))]
 public sealed class AzureTablesRecordStoreTests(AzuriteFixture azurite) : RecordStoreTests(WithRecordingHandler(new PlatformFactory()
     .With("Storage:Provider", "AzureTables")

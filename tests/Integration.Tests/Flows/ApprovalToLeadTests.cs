@@ -60,8 +60,10 @@ public abstract class ApprovalToLeadTests(PlatformFactory platform) : IDisposabl
         platform.ClientFor(principal).PostAsync(path, JsonContent.Create(body), Ct);
 }
 
+[Trait("lane", "integration")]
 public sealed class SqliteApprovalToLeadTests() : ApprovalToLeadTests(new PlatformFactory());
 
+[Trait("lane", "integration")]
 [Collection(nameof(AzuriteCollection))]
 public sealed class AzureTablesApprovalToLeadTests(AzuriteFixture azurite) : ApprovalToLeadTests(new PlatformFactory()
     .With("Storage:Provider", "AzureTables")

@@ -18,6 +18,7 @@ namespace Integration.Tests.Hardening;
 /// is allowed are then checked for content: a department's report holds its own section only, a letter recipient's
 /// plan no finding but its letter's, meetings a department's own action items only.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class AccessMatrixTests(AccessMatrixPlatform platform) : IClassFixture<AccessMatrixPlatform>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -13,6 +13,7 @@ namespace Integration.Tests.Hardening;
 /// Requests that once answered 500: full-width digits in identifiers, a property named twice, a blank probe id, and console
 /// forms that are not well-formed forms. Each is now a 4xx that names what is wrong and stores nothing.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed partial class CallerCausedFailureTests(CallerCausedFailureTests.Platform platform) : IClassFixture<CallerCausedFailureTests.Platform>
 {
     public sealed class Platform : LeadPlatform;

@@ -12,6 +12,7 @@ namespace Integration.Tests.Hardening;
 /// <c>errors</c>, not a console page's message, not a header. Every route gets a value far longer than that in each
 /// of its route parameters, its usual query parameters and a body's fields and names.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed partial class EchoLimitTests(EchoLimitTests.Platform platform) : IClassFixture<EchoLimitTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

@@ -11,6 +11,7 @@ namespace Integration.Tests.Hardening;
 /// test host sets the environment itself and would hide a profile that overrides it, so these run the
 /// real command as a child process.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class EnvironmentProcessTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

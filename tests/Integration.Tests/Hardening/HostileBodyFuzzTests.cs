@@ -19,6 +19,7 @@ namespace Integration.Tests.Hardening;
 /// here), and every form post of the console, sent malformed bodies by their intended callers and by others: never a 5xx,
 /// and a refused request commits nothing to the store.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed partial class HostileBodyFuzzTests(HostileBodyFuzzTests.SeededPlatform platform) : IClassFixture<HostileBodyFuzzTests.SeededPlatform>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

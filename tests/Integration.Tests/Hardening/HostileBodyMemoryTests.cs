@@ -10,6 +10,7 @@ namespace Integration.Tests.Hardening;
 /// built app in its own process (the kernel's peak resident set, VmHWM, which no GC setting hides), after a warm-up that
 /// brings JIT, Kestrel's buffers and the thread pool to their steady size, so the difference is what the bodies cost.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class HostileBodyMemoryTests
 {
     /// <summary>Just under Kestrel's default server limit (30,000,000 bytes), so only the app's own limits stand in the way.</summary>

@@ -12,6 +12,7 @@ namespace Integration.Tests.Hardening;
 /// Whatever a caller sends, the answer is a 4xx problem that names the field and stays small, never a
 /// 500: lone surrogates, ids the store cannot key, dates at the end of time, invisible text, huge values.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class InputHardeningTests(InputHardeningTests.Platform platform) : IClassFixture<InputHardeningTests.Platform>
 {
     public sealed class Platform : LeadPlatform;

@@ -12,6 +12,7 @@ namespace Integration.Tests.Hardening;
 /// Requests far larger than a Table transaction's 100 operations, which once answered 500: minutes with 200 action items,
 /// task results with 500 findings each sending an assistance letter, and suspending a plan with a thousand letters open.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class LargeRequestTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

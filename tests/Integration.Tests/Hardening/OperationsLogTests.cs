@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Integration.Tests.Hardening;
 
 /// <summary>The log states what callers got, under event ids operators can alert on, in the format the environment needs.</summary>
+[Trait("lane", "integration")]
 public sealed class OperationsLogTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -18,6 +18,7 @@ namespace Integration.Tests.Hardening;
 /// HTTPS, HttpOnly and SameSite; and a production instance neither hides that nobody can sign in nor lists its routes
 /// to strangers.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed partial class SecurityHeaderTests(SecurityHeaderTests.Platform platform) : IClassFixture<SecurityHeaderTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

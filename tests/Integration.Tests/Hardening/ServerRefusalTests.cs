@@ -14,6 +14,7 @@ namespace Integration.Tests.Hardening;
 /// The test server has no request line or header limits, so these run against real Kestrel on
 /// loopback with a raw TCP client that can send what no HTTP client would.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class ServerRefusalTests(ServerRefusalTests.Server server) : IClassFixture<ServerRefusalTests.Server>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -2,6 +2,7 @@ using Integration.Domain.Identifiers;
 
 namespace Integration.Tests.Identifiers;
 
+[Trait("lane", "unit")]
 public sealed class IdentifierTests
 {
     [Theory]

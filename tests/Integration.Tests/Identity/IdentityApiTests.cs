@@ -5,6 +5,7 @@ using Integration.Tests.Support;
 
 namespace Integration.Tests.Identity;
 
+[Trait("lane", "integration")]
 public sealed class IdentityApiTests(IdentityApiTests.Platform platform) : IClassFixture<IdentityApiTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

@@ -11,6 +11,7 @@ namespace Integration.Tests.Infrastructure;
 /// comes back as Int32 (Azure/Azurite#1366), and a batched insert-or-replace of an entity without
 /// properties fails to parse; real Azure Table storage handles both.
 /// </summary>
+[Trait("lane", "integration")]
 [Collection(nameof(AzuriteCollection))]
 public sealed class AzureTableStoreContractTests(AzuriteFixture azurite) : TableStoreContractTests
 {

@@ -21,6 +21,7 @@ public sealed class TemporaryDatabaseFile : IDisposable
     }
 }
 
+[Trait("lane", "integration")]
 public sealed class SqliteTableStoreContractTests(TemporaryDatabaseFile file)
     : TableStoreContractTests, IClassFixture<TemporaryDatabaseFile>
 {

@@ -16,6 +16,7 @@ using Xunit;
 
 namespace Integration.Tests.Infrastructure;
 
+[Trait("lane", "integration")]
 public sealed class StorageServiceCollectionExtensionsTests
 {
     // The well-known Azurite account; its key is public, and stands in for a secret that must not be echoed.

@@ -8,6 +8,7 @@ namespace Integration.Tests.Leads;
 /// The relay, return and feedback clocks run as durable deadlines: the clock is moved past the start
 /// of the last working day and past the deadline, and the app's deadline sweep does the rest.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class LeadClockTests(LeadClockTests.Platform platform) : IClassFixture<LeadClockTests.Platform>
 {
     public sealed class Platform : LeadPlatform;

@@ -9,6 +9,7 @@ namespace Integration.Tests.Leads;
 /// A whistle-blower's identity (seed 001 §(九)) is stored and shown to the coordinator and the
 /// operator, and appears nowhere else: not in any message on the bus, not in the history, not in a log line.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class LeadConfidentialityTests(LeadConfidentialityTests.Platform platform) : IClassFixture<LeadConfidentialityTests.Platform>
 {
     public sealed class Platform : LeadPlatform

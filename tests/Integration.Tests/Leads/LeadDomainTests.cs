@@ -10,6 +10,7 @@ using Integration.Tests.Support;
 namespace Integration.Tests.Leads;
 
 /// <summary>The pure decisions of the lead flow: lateness, routing, the state machine's order of checks, status and overdue clocks.</summary>
+[Trait("lane", "unit")]
 public sealed class LeadDomainTests
 {
     private static readonly WorkingDayCalendar Calendar = TestCalendar.Instance;

@@ -8,6 +8,7 @@ using Integration.Tests.Support;
 namespace Integration.Tests.Leads;
 
 /// <summary>The lead listing reads the caller's part of the index, never every lead, and its page tokens cannot be forged.</summary>
+[Trait("lane", "integration")]
 public sealed class LeadIndexTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using Integration.Tests.Support;
 
 namespace Integration.Tests.Leads;
 
+[Trait("lane", "integration")]
 public sealed class LeadIntakeTests(LeadIntakeTests.Platform platform) : IClassFixture<LeadIntakeTests.Platform>
 {
     public sealed class Platform : LeadPlatform;

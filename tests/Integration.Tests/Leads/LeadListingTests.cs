@@ -6,6 +6,7 @@ using Integration.Tests.Support;
 namespace Integration.Tests.Leads;
 
 /// <summary>Listings are scoped to the caller and filtered by department and status, a page at a time.</summary>
+[Trait("lane", "integration")]
 public sealed class LeadListingTests(LeadListingTests.Platform platform) : IClassFixture<LeadListingTests.Platform>
 {
     /// <summary>Three leads: one to housing and police, one to water (received), one waiting for the coordinator.</summary>

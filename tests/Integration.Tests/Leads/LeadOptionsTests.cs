@@ -1,5 +1,6 @@
 namespace Integration.Tests.Leads;
 
+[Trait("lane", "integration")]
 public sealed class LeadOptionsTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Integration.Tests.Support;
 namespace Integration.Tests.Leads;
 
 /// <summary>Receipt, return, routing and result through the HTTP pipeline, with who may do each and when.</summary>
+[Trait("lane", "integration")]
 public sealed class LeadWorkflowTests(LeadWorkflowTests.Platform platform) : IClassFixture<LeadWorkflowTests.Platform>
 {
     public sealed class Platform : LeadPlatform;

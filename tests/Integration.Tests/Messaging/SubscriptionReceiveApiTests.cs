@@ -7,6 +7,7 @@ using static Integration.Tests.Approvals.ApprovalData;
 namespace Integration.Tests.Messaging;
 
 /// <summary>Other systems read their own subscriptions of the embedded bus over HTTP: peek-lock, complete, abandon.</summary>
+[Trait("lane", "integration")]
 public sealed class SubscriptionReceiveApiTests
 {
     private const string HousingInbox = "/api/topics/approvals/subscriptions/housing/messages";

@@ -11,6 +11,7 @@ namespace Integration.Tests.Orchestrations;
 /// for Azurite to take. An Azurite killed with SIGKILL is started again over the same files while a socket holds one of
 /// the ports it had, and it still starts, on ports of its own.
 /// </summary>
+[Trait("lane", "drill")]
 public sealed class AzuritePortTests : IDisposable
 {
     private readonly string dataPath = Directory.CreateTempSubdirectory("azurite-ports-").FullName;

@@ -15,6 +15,7 @@ namespace Integration.Tests.Orchestrations;
 /// The engine as the app runs it: the sidecar over the Azure Storage provider on Azurite, the worker and client in the
 /// app, driven through the admin endpoints.
 /// </summary>
+[Trait("lane", "integration")]
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
 {
@@ -193,30 +194,27 @@ public sealed class DurableEngineTests(DurableAzuriteFixture azurite)
 
     private static async Task<JsonElement> WaitForAsync(HttpClient admin, string instanceId, Func<JsonElement, bool> done, string what, CancellationToken ct)
     {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
         var last = "nothing";
-        while (waited.Elapsed < Patience)
-        {
-            var response = await admin.GetAsync($"/api/operations/orchestrations/{instanceId}", ct);
-            if (response.StatusCode == HttpStatusCode.OK)
+        JsonElement reached = default;
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                var detail = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
-                if (done(detail))
+                var response = await admin.GetAsync($"/api/operations/orchestrations/{instanceId}", ct);
+                if (response.StatusCode != HttpStatusCode.OK)
                 {
-                    return detail;
+                    last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
+                    return false;
                 }
 
+                var detail = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
                 last = detail.GetProperty("status").GetString() ?? "?";
-            }
-            else
-            {
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
-            }
-
-            await Task.Delay(200, ct);
-        }
-
-        Assert.Fail($"{instanceId} did not reach {what} within {Patience} (last seen: {last}).");
-        return default;
+                reached = detail;
+                return done(detail);
+            },
+            Patience,
+            $"{instanceId} reached {what}",
+            () => last,
+            ct);
+        return reached;
     }
 }

@@ -22,6 +22,7 @@ namespace Integration.Tests.Orchestrations;
 /// <c>StreamInstanceHistory</c>. No Functions host runs here, so a real gRPC server on loopback stands in for that
 /// endpoint, serving exactly what it serves; the endpoint's client is the real gRPC client of the worker.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class FunctionsHostHistoryTests
 {
     [Fact]

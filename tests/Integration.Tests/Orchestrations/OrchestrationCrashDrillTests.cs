@@ -8,6 +8,7 @@ using Integration.Domain.Storage;
 using Integration.Functions.Infrastructure.Sqlite;
 using Integration.Functions.Operations.Probe;
 using Integration.Functions.Platform.Orchestrations;
+using Integration.Tests.Support;
 
 namespace Integration.Tests.Orchestrations;
 
@@ -16,6 +17,7 @@ namespace Integration.Tests.Orchestrations;
 /// waits for its external event, and while another probe's effect activity runs. After a restart both complete, and no
 /// effect is applied twice (each attempt of the effect activity leaves a row saying whether it applied the effect).
 /// </summary>
+[Trait("lane", "drill")]
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) : IDisposable
 {
@@ -93,18 +95,11 @@ public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) 
 
     private async Task WaitForRunningAttemptAsync(string instanceId, CancellationToken ct)
     {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < Patience)
-        {
-            if ((await AttemptsAsync(instanceId, ct)).Any(a => a.GetString("outcome") == "running"))
-            {
-                return;
-            }
-
-            await Task.Delay(100, ct);
-        }
-
-        Assert.Fail($"The effect activity of {instanceId} never started.");
+        await Eventually.WaitUntilAsync(
+            async () => (await AttemptsAsync(instanceId, ct)).Any(a => a.GetString("outcome") == "running"),
+            Patience,
+            $"the effect activity of {instanceId} started",
+            ct);
     }
 
     /// <summary>The built function app (<c>dotnet Integration.Functions.dll</c>) on a free loopback port.</summary>
@@ -147,57 +142,58 @@ public sealed class OrchestrationCrashDrillTests(DurableAzuriteFixture azurite) 
             app.process.BeginOutputReadLine();
             app.process.BeginErrorReadLine();
 
-            var waited = Stopwatch.StartNew();
-            while (waited.Elapsed < Patience)
+            try
             {
-                Assert.False(app.process.HasExited, $"The app exited: {app.Tail()}");
-                try
-                {
-                    if ((await app.Admin.GetAsync("api/health", ct)).IsSuccessStatusCode)
+                await Eventually.WaitUntilAsync(
+                    async () =>
                     {
-                        return app;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                await Task.Delay(200, ct);
+                        Assert.False(app.process.HasExited, $"The app exited: {app.Tail()}");
+                        try
+                        {
+                            return (await app.Admin.GetAsync("api/health", ct)).IsSuccessStatusCode;
+                        }
+                        catch (HttpRequestException)
+                        {
+                            return false;
+                        }
+                    },
+                    Patience,
+                    "the app became healthy",
+                    app.Tail,
+                    ct);
+                return app;
             }
-
-            app.Dispose();
-            Assert.Fail("The app did not become healthy.");
-            return app;
+            catch
+            {
+                app.Dispose();
+                throw;
+            }
         }
 
         public async Task<JsonElement> WaitForAsync(string instanceId, Func<JsonElement, bool> done, CancellationToken ct)
         {
-            var waited = Stopwatch.StartNew();
             var last = "nothing";
-            while (waited.Elapsed < Patience)
-            {
-                var response = await Admin.GetAsync($"api/operations/orchestrations/{instanceId}", ct);
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (response.IsSuccessStatusCode)
+            JsonElement reached = default;
+            await Eventually.WaitUntilAsync(
+                async () =>
                 {
-                    var detail = JsonDocument.Parse(text).RootElement.Clone();
-                    if (done(detail))
+                    var response = await Admin.GetAsync($"api/operations/orchestrations/{instanceId}", ct);
+                    var text = await response.Content.ReadAsStringAsync(ct);
+                    if (!response.IsSuccessStatusCode)
                     {
-                        return detail;
+                        last = $"{(int)response.StatusCode} {text}";
+                        return false;
                     }
 
-                    last = $"{Status(detail)} / {Step(detail)}";
-                }
-                else
-                {
-                    last = $"{(int)response.StatusCode} {text}";
-                }
-
-                await Task.Delay(250, ct);
-            }
-
-            Assert.Fail($"{instanceId} did not get there within {Patience} (last seen: {last}).\n{Tail()}");
-            return default;
+                    reached = JsonDocument.Parse(text).RootElement.Clone();
+                    last = $"{Status(reached)} / {Step(reached)}";
+                    return done(reached);
+                },
+                Patience,
+                $"{instanceId} got there",
+                () => $"{last}\n{Tail()}",
+                ct);
+            return reached;
         }
 
         /// <summary>SIGKILL on Linux: no shutdown, no disposal, no flushing.</summary>

@@ -10,6 +10,7 @@ namespace Integration.Tests.Orchestrations;
 /// numbers, the table store): no orchestrator of the catalogue, including the state machines of its async methods,
 /// calls any of it. Orchestrators are replayed; all of that belongs in activities.
 /// </summary>
+[Trait("lane", "unit")]
 public sealed class OrchestratorDeterminismTests
 {
     private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)

@@ -16,6 +16,7 @@ namespace Integration.Tests.Orchestrations;
 /// The probe's logic in the in-process test host (in-memory task hub, real worker over gRPC). Its timers run on the
 /// wall clock, so the waits here are seconds at most.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class ProbeOrchestrationTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -138,19 +139,11 @@ public sealed class ProbeOrchestrationTests : IAsyncLifetime
 
     private async Task WaitForStepAsync(string id, string step, CancellationToken ct)
     {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (waited.Elapsed < Patience)
-        {
-            var status = (await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, ct))?.ReadCustomStatusAs<ProbeStatus>();
-            if (status?.Step == step)
-            {
-                return;
-            }
-
-            await Task.Delay(50, ct);
-        }
-
-        Assert.Fail($"{id} never reached step {step}.");
+        await Eventually.WaitUntilAsync(
+            async () => (await host.Client.GetInstanceAsync(id, getInputsAndOutputs: true, ct))?.ReadCustomStatusAs<ProbeStatus>()?.Step == step,
+            Patience,
+            $"{id} reached step {step}",
+            ct);
     }
 
     private async Task<IReadOnlyList<TableEntity>> RowsAsync(string partition) =>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Integration.Tests.Platform;
 
 /// <summary>When the store is gone: health says so, and requests fail with a problem that leaks nothing.</summary>
+[Trait("lane", "integration")]
 public sealed class FailureTests : IDisposable
 {
     private readonly PlatformFactory platform = new PlatformFactory()

@@ -16,6 +16,7 @@ namespace Integration.Tests.Platform;
 /// The functions the Functions host would run (the <c>functions.metadata</c> the build wrote beside the
 /// app) and the functions the local host serves are the same list.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class FunctionMetadataTests(FunctionMetadataTests.Platform platform) : IClassFixture<FunctionMetadataTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

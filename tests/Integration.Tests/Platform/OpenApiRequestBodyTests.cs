@@ -7,6 +7,7 @@ namespace Integration.Tests.Platform;
 /// Issue 19.7: every POST, PUT and PATCH of the OpenAPI document shows the JSON body it takes, as a schema with an example,
 /// or says it takes none (<c>x-no-request-body: true</c>, from [NoBody]); an operation with neither is a body nobody wrote down.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class OpenApiRequestBodyTests(OpenApiRequestBodyTests.Platform platform) : IClassFixture<OpenApiRequestBodyTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

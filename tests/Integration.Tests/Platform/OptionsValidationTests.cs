@@ -9,6 +9,7 @@ namespace Integration.Tests.Platform;
 /// <see cref="IValidateOptions{TOptions}"/>, both at start-up): a bad value stops the app, and the
 /// message names the key an operator must fix.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class OptionsValidationTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using Integration.Tests.Support;
 
 namespace Integration.Tests.Platform;
 
+[Trait("lane", "integration")]
 public sealed class PlatformApiTests(PlatformApiTests.Platform platform) : IClassFixture<PlatformApiTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

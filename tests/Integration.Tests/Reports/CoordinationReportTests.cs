@@ -18,6 +18,7 @@ namespace Integration.Tests.Reports;
 /// A coordination report over a seeded month of approvals and leads: the exact counts, the overdue items in working days,
 /// the named departments, agreement with what the listing endpoints show, versions, and the fan-out per department.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class CoordinationReportTests : IDisposable
 {
     private static readonly string[] Subjects = ["housing", "water", "transport", "police"];

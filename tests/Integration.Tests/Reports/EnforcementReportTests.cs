@@ -13,6 +13,7 @@ namespace Integration.Tests.Reports;
 /// one whose tasks and publication ran out, one still in consultation and one created in the quarter before. The
 /// numbers are exact and agree with what <c>GET /api/enforcement/plans</c> and <c>…/tasks</c> show.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class EnforcementReportTests : IDisposable
 {
     private static readonly string[] Departments = ["housing", "market", "transport", "water"];

@@ -25,6 +25,7 @@ using Microsoft.Extensions.Options;
 namespace Integration.Tests.Reports;
 
 /// <summary>The content-addressed artefact store: files under the data folder, for real.</summary>
+[Trait("lane", "integration")]
 public sealed class FileArtefactStoreTests : IDisposable
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "integration-tests", "artefacts-" + Guid.NewGuid().ToString("N"));
@@ -99,6 +100,7 @@ public sealed class FileArtefactStoreTests : IDisposable
 }
 
 /// <summary>The Blob storage adapter against Azurite's blob service.</summary>
+[Trait("lane", "integration")]
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class BlobArtefactStoreTests(DurableAzuriteFixture azurite)
 {
@@ -127,6 +129,7 @@ public sealed class BlobArtefactStoreTests(DurableAzuriteFixture azurite)
 }
 
 /// <summary>A report's artefacts stored once per version; the workbook's bytes stable; each step of a run repeatable.</summary>
+[Trait("lane", "integration")]
 public sealed class ReportArtefactsInPlaceTests : IDisposable
 {
     private readonly PlatformFactory platform = new();
@@ -228,6 +231,7 @@ public sealed class ReportArtefactsInPlaceTests : IDisposable
 }
 
 /// <summary>With the Durable Task engine on (Azure Storage provider on Azurite): POST answers 202 and the orchestration makes the version.</summary>
+[Trait("lane", "integration")]
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class ReportOrchestrationTests(DurableAzuriteFixture azurite)
 {
@@ -333,24 +337,32 @@ public sealed class ReportOrchestrationTests(DurableAzuriteFixture azurite)
 
     private static async Task<JsonElement> WaitForReportAsync(HttpClient client, string path, CancellationToken ct)
     {
-        var until = TimeProvider.System.GetUtcNow() + Patience;
-        while (true)
-        {
-            var response = await client.GetAsync(path, ct);
-            if (response.StatusCode == HttpStatusCode.OK)
+        JsonElement report = default;
+        var last = HttpStatusCode.NotFound;
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                return await response.ReadJsonAsync();
-            }
+                var response = await client.GetAsync(path, ct);
+                last = response.StatusCode;
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    report = await response.ReadJsonAsync();
+                    return true;
+                }
 
-            // Before the run is found the answer may be 404 (not yet started); once found, 202 with its step.
-            if (response.StatusCode == HttpStatusCode.Accepted)
-            {
-                var progress = await response.ReadJsonAsync(HttpStatusCode.Accepted);
-                Assert.StartsWith("report-20", progress.GetProperty("instanceId").GetString(), StringComparison.Ordinal);
-            }
+                // Before the run is found the answer may be 404 (not yet started); once found, 202 with its step.
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    var progress = await response.ReadJsonAsync(HttpStatusCode.Accepted);
+                    Assert.StartsWith("report-20", progress.GetProperty("instanceId").GetString(), StringComparison.Ordinal);
+                }
 
-            Assert.True(TimeProvider.System.GetUtcNow() < until, $"{path} did not answer 200 within {Patience}: {response.StatusCode}");
-            await Task.Delay(250, ct);
-        }
+                return false;
+            },
+            Patience,
+            $"{path} answered 200",
+            () => last.ToString(),
+            ct);
+        return report;
     }
 }

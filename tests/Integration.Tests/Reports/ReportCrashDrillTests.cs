@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integration.Tests.Orchestrations;
+using Integration.Tests.Support;
 using Microsoft.Data.Sqlite;
 using static Integration.Tests.Enforcement.Plans.PlanSamples;
 using AppProcess = Integration.Tests.Orchestrations.OrchestrationCrashDrillTests.AppProcess;
@@ -18,6 +19,7 @@ namespace Integration.Tests.Reports;
 /// every one of them is done, and done once: one version per request, one message per department for each version,
 /// one creation and one consultation message per participant for the plan, which its orchestration follows.
 /// </summary>
+[Trait("lane", "drill")]
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class ReportCrashDrillTests(DurableAzuriteFixture azurite) : IDisposable
 {
@@ -100,23 +102,27 @@ public sealed class ReportCrashDrillTests(DurableAzuriteFixture azurite) : IDisp
     private static async Task<JsonElement> PublishedAsync(AppProcess app, int version, CancellationToken ct)
     {
         using var client = As(app, "ndrc");
-        var waited = Stopwatch.StartNew();
         var last = "nothing";
-        while (waited.Elapsed < Patience)
-        {
-            var response = await client.GetAsync($"/api/reports/coordination/{Period}?version={version}", ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            if (response.StatusCode == HttpStatusCode.OK)
+        JsonElement published = default;
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                return JsonDocument.Parse(text).RootElement.Clone();
-            }
+                var response = await client.GetAsync($"/api/reports/coordination/{Period}?version={version}", ct);
+                var text = await response.Content.ReadAsStringAsync(ct);
+                last = $"{(int)response.StatusCode} {text}";
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    return false;
+                }
 
-            last = $"{(int)response.StatusCode} {text}";
-            await Task.Delay(250, ct);
-        }
-
-        Assert.Fail($"Version {version} of {Period} was not published within {Patience} (last seen: {last}).");
-        return default;
+                published = JsonDocument.Parse(text).RootElement.Clone();
+                return true;
+            },
+            Patience,
+            $"version {version} of {Period} was published",
+            () => last,
+            ct);
+        return published;
     }
 
     /// <summary>The message ids delivered to a subscription, read from the app's embedded bus.</summary>

@@ -106,27 +106,27 @@ public sealed class BuiltFunctionApp : IAsyncDisposable
     private async Task WaitUntilHealthyAsync(HttpStatusCode ready, CancellationToken ct)
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.False(process.HasExited, $"the app stopped: {Output}");
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(2), $"the app did not answer: {Output}");
-            try
+        await Eventually.WaitUntilAsync(
+            async () =>
             {
-                if ((await client.GetAsync("/api/health", ct)).StatusCode == ready)
+                Assert.False(process.HasExited, $"the app stopped: {Output}");
+                try
                 {
-                    return;
+                    return (await client.GetAsync("/api/health", ct)).StatusCode == ready;
                 }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-            {
-            }
-
-            await Task.Delay(200, ct);
-        }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromMinutes(2),
+            $"the app answered {(int)ready} on /api/health",
+            () => Output,
+            ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -5,6 +5,7 @@ using Integration.Domain.Enforcement.Draw;
 namespace Integration.Tests.Enforcement.Draw;
 
 /// <summary>Properties of DRAW-v1 over generated rosters, strata, recusals and nonces.</summary>
+[Trait("lane", "unit")]
 public sealed class DrawProperties
 {
     private static readonly string[] Strata = ["a", "b", "c", "unlisted"];

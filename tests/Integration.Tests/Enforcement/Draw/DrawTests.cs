@@ -7,6 +7,7 @@ using Integration.Tests.Support;
 
 namespace Integration.Tests.Enforcement.Draw;
 
+[Trait("lane", "integration")]
 public sealed class DrawTests
 {
     private static string ExampleFile => Path.Combine(RepositoryRoot.Path, "docs", "draw-example.json");

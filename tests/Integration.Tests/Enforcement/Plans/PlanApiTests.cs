@@ -8,6 +8,7 @@ using static Integration.Tests.Enforcement.Plans.PlanSamples;
 namespace Integration.Tests.Enforcement.Plans;
 
 /// <summary>The plan endpoints on the real app: SQLite store, embedded bus, the libraries stored through their own endpoints.</summary>
+[Trait("lane", "integration")]
 public sealed class PlanApiTests(PlanApiTests.Platform platform) : IClassFixture<PlanApiTests.Platform>
 {
     public sealed class Platform : PlanPlatform;

@@ -11,6 +11,7 @@ namespace Integration.Tests.Enforcement.Plans;
 /// The plan's clocks are record deadlines fired by the deadline sweep, counted on the working-day calendar: here across
 /// 劳动节 2026 (1–5 May off, Saturday 9 May worked).
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class PlanClockTests(PlanClockTests.Platform platform) : IClassFixture<PlanClockTests.Platform>
 {
     public sealed class Platform : PlanPlatform;

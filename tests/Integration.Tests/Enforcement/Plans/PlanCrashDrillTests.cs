@@ -15,6 +15,7 @@ namespace Integration.Tests.Enforcement.Plans;
 /// the plan waits for confirmations, while it waits for commitments and while it is suspended. After each restart the
 /// plan goes on from where it was, and its orchestration follows it to the dispatched tasks, through the suspension.
 /// </summary>
+[Trait("lane", "drill")]
 [Collection(nameof(DurableAzuriteCollection))]
 public sealed class PlanCrashDrillTests(DurableAzuriteFixture azurite) : IDisposable
 {

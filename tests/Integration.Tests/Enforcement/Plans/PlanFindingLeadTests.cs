@@ -7,6 +7,7 @@ using static Integration.Tests.Enforcement.Plans.PlanSamples;
 namespace Integration.Tests.Enforcement.Plans;
 
 /// <summary>A bid-rigging finding of an enforcement task enters the lead relay, through the plan and lead endpoints on the real app.</summary>
+[Trait("lane", "integration")]
 public sealed class PlanFindingLeadTests(PlanFindingLeadTests.Platform platform) : IClassFixture<PlanFindingLeadTests.Platform>
 {
     public sealed class Platform : PlanPlatform;

@@ -19,6 +19,7 @@ namespace Integration.Tests.Enforcement.Plans;
 /// A plan over 20,000 targets on Azure Table storage (Azurite): the roster is kept apart from the plan's record, whose
 /// entity could not hold it (1 MiB), and the draw, its verification and the public record show it all the same.
 /// </summary>
+[Trait("lane", "integration")]
 [Collection(nameof(AzuriteCollection))]
 public sealed class PlanLargeRosterTests : IDisposable
 {

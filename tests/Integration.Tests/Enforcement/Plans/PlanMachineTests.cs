@@ -9,6 +9,7 @@ using static Integration.Tests.Enforcement.Plans.PlanSamples;
 namespace Integration.Tests.Enforcement.Plans;
 
 /// <summary>The plan's rules as pure functions: no host, no store, the repository's calendar.</summary>
+[Trait("lane", "unit")]
 public sealed class PlanMachineTests
 {
     /// <summary>Monday 2 March 2026, 10:00 in China.</summary>

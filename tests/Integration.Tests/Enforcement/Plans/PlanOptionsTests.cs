@@ -1,5 +1,6 @@
 namespace Integration.Tests.Enforcement.Plans;
 
+[Trait("lane", "integration")]
 public sealed class PlanOptionsTests
 {
     [Fact]

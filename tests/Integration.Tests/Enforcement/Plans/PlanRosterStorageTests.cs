@@ -17,6 +17,7 @@ namespace Integration.Tests.Enforcement.Plans;
 /// The frozen roster kept apart from the plan's record (embedded store): written once per content, read back only
 /// when it matches its key, and plans whose record still holds the roster inline keep working.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class PlanRosterStorageTests(PlanRosterStorageTests.Platform platform) : IClassFixture<PlanRosterStorageTests.Platform>
 {
     public sealed class Platform : PlanPlatform;

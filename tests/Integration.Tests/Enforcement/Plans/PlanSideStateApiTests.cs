@@ -9,6 +9,7 @@ using static Integration.Tests.Enforcement.Plans.PlanSamples;
 namespace Integration.Tests.Enforcement.Plans;
 
 /// <summary>Recusals after the draw, tasks in exception and suspended plans through the plan endpoints on the real app.</summary>
+[Trait("lane", "integration")]
 public sealed class PlanSideStateApiTests(PlanSideStateApiTests.Platform platform) : IClassFixture<PlanSideStateApiTests.Platform>
 {
     public sealed class Platform : PlanPlatform;

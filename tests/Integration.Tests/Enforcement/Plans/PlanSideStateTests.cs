@@ -9,6 +9,7 @@ using TaskStatus = Integration.Domain.Enforcement.Plans.TaskStatus;
 namespace Integration.Tests.Enforcement.Plans;
 
 /// <summary>The plan's side states as pure functions: an officer stepping aside after the draw, a task in exception, a suspended plan.</summary>
+[Trait("lane", "unit")]
 public sealed class PlanSideStateTests
 {
     private static readonly WorkingDayCalendar Days = PlanMachineTests.Calendar;

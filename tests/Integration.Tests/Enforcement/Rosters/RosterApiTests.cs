@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Integration.Tests.Enforcement.Rosters;
 
 /// <summary>The officer and target endpoints on the real app: validation, who may do what, and whole-list replacement.</summary>
+[Trait("lane", "integration")]
 public sealed class RosterApiTests(RosterApiTests.Platform platform) : IClassFixture<RosterApiTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

@@ -14,6 +14,7 @@ namespace Integration.Tests.Enforcement.Rosters;
 /// The roster a plan freezes: targets from the approvals (one per project) and the import, in scope, in targetId order,
 /// with strata; the active officers of the participants in department, then officerId order; and its DRAW-v1 hash.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class RosterFreezeTests : IDisposable
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

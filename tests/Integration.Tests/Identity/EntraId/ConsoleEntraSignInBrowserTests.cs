@@ -9,6 +9,7 @@ namespace Integration.Tests.Identity.EntraId;
 /// 127.0.0.1), as Entra ID is, and a button to press there: the browser's own cookie rules (SameSite) decide whether the
 /// person lands signed in after the navigation back from the provider's site.
 /// </summary>
+[Trait("lane", "browser")]
 public sealed class ConsoleEntraSignInBrowserTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -11,6 +11,7 @@ namespace Integration.Tests.Identity.EntraId;
 /// 使用统一身份认证登录 end to end, without a browser: the app on Kestrel, the loopback provider, and an HTTP client that
 /// follows every redirect with a cookie jar, as a browser would, through the authorization code flow with PKCE.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed partial class ConsoleEntraSignInTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -14,6 +14,7 @@ namespace Integration.Tests.Identity.EntraId;
 /// Entra ID bearer tokens on the API, checked against a real OpenID provider on loopback: the app fetches its discovery
 /// document and keys over HTTP and validates each token's signature, issuer, audience and lifetime itself.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class EntraIdBearerTests(EntraIdBearerTests.Platform platform) : IClassFixture<EntraIdBearerTests.Platform>
 {
     /// <summary>The app with Entra ID on, pointed at a loopback provider that lives as long as it does.</summary>

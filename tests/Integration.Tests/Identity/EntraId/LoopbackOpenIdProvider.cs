@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Integration.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,7 +17,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace Integration.Tests.Identity.EntraId;
 
 /// <summary>
-/// An OpenID provider shaped like an Entra ID tenant, on Kestrel at 127.0.0.1: the v2.0 discovery document, the JWKS
+/// An OpenID provider shaped like an Entra ID tenant, on Kestrel at the loopback host it is asked for: the v2.0 discovery document, the JWKS
 /// with an RSA key this class holds, an authorize endpoint that signs in <see cref="NextUserRoles"/> at once and
 /// redirects with a code, and a token endpoint that redeems the code only with the client's secret and the PKCE
 /// verifier matching the challenge. It also mints access tokens for the API tests, valid or broken on purpose.
@@ -61,19 +62,36 @@ public sealed class LoopbackOpenIdProvider : IAsyncDisposable
 
     private int redeemed;
 
-    /// <summary>Starts the provider on 127.0.0.1; <paramref name="hostName"/> is the name it is reached by (<c>localhost</c> makes it another site than the app at 127.0.0.1).</summary>
+    /// <summary>
+    /// Starts the provider listening on <paramref name="hostName"/>, the name it is reached by: an address, or
+    /// <c>localhost</c> (both 127.0.0.1 and ::1), which makes it another site than the app at 127.0.0.1.
+    /// </summary>
     public static async Task<LoopbackOpenIdProvider> StartAsync(CancellationToken ct, string hostName = "127.0.0.1")
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var provider = new LoopbackOpenIdProvider(app, new RsaSecurityKey(RSA.Create(2048)) { KeyId = "loopback-key-1" });
-        app.Run(provider.HandleAsync);
-        await app.StartAsync(ct);
-        // Kestrel picked the port: the address is known only now.
-        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        provider.Instance = new UriBuilder(bound) { Host = hostName, Path = "/" }.Uri;
-        return provider;
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = LoopbackAddress.PortFor(hostName);
+            var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+            builder.WebHost.UseKestrelCore().ConfigureKestrel(k => LoopbackAddress.Listen(k, hostName, port));
+            var app = builder.Build();
+            var provider = new LoopbackOpenIdProvider(app, new RsaSecurityKey(RSA.Create(2048)) { KeyId = "loopback-key-1" });
+            app.Run(provider.HandleAsync);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException) when (port != 0 && attempt < LoopbackAddress.Attempts)
+            {
+                // Another process took the port between the probe and the bind.
+                await app.DisposeAsync();
+                continue;
+            }
+
+            // With port 0 Kestrel picked the port: the address is known only now.
+            var bound = port != 0 ? port : new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+            provider.Instance = new UriBuilder(Uri.UriSchemeHttp, hostName, bound, "/").Uri;
+            return provider;
+        }
     }
 
     /// <summary>An access token as Entra ID issues one for the API, with whatever is wrong with it on purpose.</summary>

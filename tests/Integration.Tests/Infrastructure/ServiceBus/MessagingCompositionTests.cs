@@ -24,6 +24,7 @@ namespace Integration.Tests.Infrastructure.ServiceBus;
 /// How <c>Messaging:Provider</c> composes the app. Nothing here reaches a namespace: the Service Bus clients connect on
 /// first use, and where a test publishes, a recording stand-in takes the place of the client.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class MessagingCompositionTests
 {
     private const string Namespace = "sb-weihai-test.servicebus.chinacloudapi.cn";

@@ -8,6 +8,7 @@ namespace Integration.Tests.Infrastructure.ServiceBus;
 /// The mapping from platform messages to <see cref="ServiceBusMessage"/> and the batching of the publisher, against a
 /// recording stand-in for the namespace (no Service Bus broker or emulator runs here).
 /// </summary>
+[Trait("lane", "unit")]
 public sealed class ServiceBusPublisherTests
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

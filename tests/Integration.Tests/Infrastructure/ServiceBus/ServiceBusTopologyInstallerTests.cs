@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Integration.Tests.Infrastructure.ServiceBus;
 
 /// <summary>The installer reads, plans and applies through the administration client (here an in-memory stand-in).</summary>
+[Trait("lane", "unit")]
 public sealed class ServiceBusTopologyInstallerTests
 {
     private static readonly PrincipalRegistry Registry = new("威海市",

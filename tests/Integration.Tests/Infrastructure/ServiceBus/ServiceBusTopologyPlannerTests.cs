@@ -12,6 +12,7 @@ namespace Integration.Tests.Infrastructure.ServiceBus;
 /// The installer's decisions, as a pure function of the declared topology and what exists. What exists is built with
 /// <see cref="ServiceBusModelFactory"/>, as the administration client would return it; no namespace runs here.
 /// </summary>
+[Trait("lane", "unit")]
 public sealed class ServiceBusTopologyPlannerTests
 {
     private static readonly PrincipalRegistry Registry = new("威海市",

@@ -12,6 +12,7 @@ namespace Integration.Tests.Infrastructure.Topics;
 /// Kills a publisher and then a consumer with SIGKILL part-way, restarts both, and checks that every
 /// subscription ends with every message processed exactly once in effect.
 /// </summary>
+[Trait("lane", "drill")]
 public sealed class BusCrashDrillTests : IAsyncDisposable
 {
     private const int Count = 10_000;
@@ -92,6 +93,7 @@ public sealed class BusCrashDrillTests : IAsyncDisposable
                 throw new TimeoutException($"'{countQuery}' stayed at {count}. {process.Output}");
             }
 
+            // Not Eventually: the kill must land part way, so this asks far more often than a wait for a condition would.
             await Task.Delay(10, Cancellation);
         }
     }

@@ -64,19 +64,8 @@ internal sealed class TestBus : IAsyncDisposable
         (await Administration.GetSubscriptionCountsAsync(Cancellation)).Single(counts => counts.Topic == topic && counts.Subscription == subscription);
 
     /// <summary>Waits, in real time, for background work to reach a state.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (waited.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                throw new TimeoutException($"Timed out waiting until {what}.");
-            }
-
-            await Task.Delay(20, Cancellation);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
+        Support.Eventually.WaitUntilAsync(condition, Support.Eventually.Patience, what, Cancellation);
 
     public async ValueTask DisposeAsync()
     {

@@ -8,6 +8,7 @@ using static Integration.Tests.Infrastructure.Topics.TestBus;
 
 namespace Integration.Tests.Infrastructure.Topics;
 
+[Trait("lane", "integration")]
 public sealed class TopicConsumerHostTests
 {
     private static readonly TopicTopology Topology = new()
@@ -63,6 +64,7 @@ public sealed class TopicConsumerHostTests
         var host = await StartAsync(bus, services => services.AddTopicConsumer("orders", "slow", async (message, _, cancellationToken) =>
         {
             started.Add(message.MessageId);
+            // A handler still busy at shutdown is the subject: it ends only when the host cancels it.
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }, maxConcurrency: 2));
         await bus.Publisher.PublishBatchAsync("orders", [Message("1"), Message("2"), Message("3")], Cancellation);

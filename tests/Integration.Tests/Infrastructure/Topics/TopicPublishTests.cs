@@ -5,6 +5,7 @@ using static Integration.Tests.Infrastructure.Topics.TestBus;
 
 namespace Integration.Tests.Infrastructure.Topics;
 
+[Trait("lane", "integration")]
 public sealed class TopicPublishTests
 {
     private static readonly TopicTopology Topology = new()

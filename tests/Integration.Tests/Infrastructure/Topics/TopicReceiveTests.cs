@@ -6,6 +6,7 @@ using static Integration.Tests.Infrastructure.Topics.TestBus;
 
 namespace Integration.Tests.Infrastructure.Topics;
 
+[Trait("lane", "integration")]
 public sealed class TopicReceiveTests
 {
     private static readonly TopicTopology Topology = new()

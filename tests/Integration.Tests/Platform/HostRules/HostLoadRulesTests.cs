@@ -9,6 +9,7 @@ namespace Integration.Tests.Platform.HostRules;
 /// The build's <c>functions.metadata</c> and host.json pass the Functions host's load-time checks with the app settings
 /// the host is given: <c>functions/local.settings.json</c> under <c>func start</c>, infra/'s app settings on Azure.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class HostLoadRulesTests(InfraTemplates infra) : IClassFixture<InfraTemplates>
 {
     [Fact]

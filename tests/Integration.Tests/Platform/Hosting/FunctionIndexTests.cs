@@ -8,6 +8,7 @@ using Microsoft.DurableTask.Client;
 namespace Integration.Tests.Platform.Hosting;
 
 /// <summary>A function the worker could not run as the local host does stops the app at start-up.</summary>
+[Trait("lane", "unit")]
 public sealed class FunctionIndexTests
 {
     [Fact]

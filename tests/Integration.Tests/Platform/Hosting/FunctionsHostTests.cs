@@ -2,6 +2,7 @@ using Integration.Functions.Platform.Hosting;
 
 namespace Integration.Tests.Platform.Hosting;
 
+[Trait("lane", "unit")]
 public sealed class FunctionsHostTests
 {
     private static string? NoEnvironment(string name) => null;

@@ -12,6 +12,7 @@ namespace Integration.Tests.Platform.Hosting;
 /// Functions host has handed the request over), on the app's real services: the function's result is
 /// written, a caller without the function's policy never reaches it, and a failure is a problem.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class HttpFunctionMiddlewareTests(HttpFunctionMiddlewareTests.Platform platform) : IClassFixture<HttpFunctionMiddlewareTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

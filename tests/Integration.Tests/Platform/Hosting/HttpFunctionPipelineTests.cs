@@ -8,6 +8,7 @@ namespace Integration.Tests.Platform.Hosting;
 /// Every HTTP function's [Authorize]/[AllowAnonymous] is enforced by the pipeline both hosts share:
 /// without a key each guarded function answers 401 before it runs, each open one answers as itself.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class HttpFunctionPipelineTests(HttpFunctionPipelineTests.Platform platform) : IClassFixture<HttpFunctionPipelineTests.Platform>
 {
     public sealed class Platform : PlatformFactory;

@@ -2,6 +2,7 @@ using Integration.Functions.Platform.Timers;
 
 namespace Integration.Tests.Platform.Timers;
 
+[Trait("lane", "unit")]
 public sealed class CronScheduleTests
 {
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Integration.Tests.Platform.Timers;
 
 /// <summary>Timer functions on a real embedded store, with a clock the test moves.</summary>
+[Trait("lane", "integration")]
 public sealed class TimerSchedulerTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("timers-").FullName;

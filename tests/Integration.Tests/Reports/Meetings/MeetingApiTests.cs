@@ -14,6 +14,7 @@ namespace Integration.Tests.Reports.Meetings;
 /// The coordination meeting through the API on the real app: agenda items, scheduling and moving it, minutes once, action
 /// items on their working-day clocks across 劳动节, extra meetings, and the next report counting the items as the listing shows them.
 /// </summary>
+[Trait("lane", "integration")]
 public sealed class MeetingApiTests : IDisposable
 {
     private readonly LeadPlatform platform = new();

@@ -6,6 +6,7 @@ using Integration.Tests.Support;
 namespace Integration.Tests.Reports.Meetings;
 
 /// <summary>The meeting's pure decisions: who may act, in which state, on which input, and what each transition starts or stops.</summary>
+[Trait("lane", "unit")]
 public sealed class MeetingMachineTests
 {
     private static readonly WorkingDayCalendar Calendar = TestCalendar.Instance;
